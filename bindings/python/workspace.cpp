@@ -1,0 +1,7 @@
+#include "bindings.hpp"
+
+namespace wspy {
+
+void register_workspace(py::module_&) {}
+
+}  // namespace wspy

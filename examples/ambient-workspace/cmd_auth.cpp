@@ -1,0 +1,7 @@
+#include "cli.hpp"
+
+namespace cli {
+
+void add_auth_commands(std::vector<Command>&) {}
+
+}  // namespace cli

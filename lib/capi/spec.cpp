@@ -1,0 +1,2 @@
+#include "capi/capi.hpp"
+#include "libworkspace/spec.h"

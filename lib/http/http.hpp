@@ -1,0 +1,111 @@
+// The HTTP layer over libcurl. Two faces over one engine, as curl has:
+//  - Client: blocking single requests on one reused connection (curl easy);
+//    one Client per thread, not thread-safe itself.
+//  - Client::perform_many: many transfers at once (curl multi), each request
+//    with its own result, connections reused across them.
+// TLS verification is always on (system CAs; CURL_CA_BUNDLE, SSL_CERT_FILE,
+// AWS_CA_BUNDLE honoured); proxies follow HTTPS_PROXY/HTTP_PROXY/NO_PROXY as
+// curl does. Retries are bounded with exponential backoff and jitter for
+// network errors, 5xx and 429 (Retry-After honoured).
+// No secret ever reaches a log line or an error: Authorization headers and
+// URL userinfo are never printed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/log.hpp"
+
+namespace ws::http {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+struct Request {
+  std::string method = "GET";
+  std::string url;
+  std::vector<Header> headers;
+
+  // Request body: either `body` in memory, or a byte range of `body_file`
+  // streamed from disk (re-opened on each retry).
+  std::string body;
+  std::filesystem::path body_file;
+  uint64_t body_offset = 0;
+  uint64_t body_length = std::numeric_limits<uint64_t>::max();  // max = to end of file
+
+  // When set, the response body of a 2xx answer streams into this file
+  // (truncated on each retry) instead of Response::body. Error bodies are
+  // always kept in Response::body (capped) for messages.
+  std::filesystem::path response_file;
+
+  std::chrono::milliseconds timeout{60'000};
+  std::chrono::milliseconds connect_timeout{10'000};
+  // Abort when fewer than low_speed_bytes/s flow for low_speed_time (stall detection).
+  long low_speed_bytes = 1;
+  std::chrono::seconds low_speed_time{30};
+};
+
+struct Response {
+  long status = 0;
+  std::vector<Header> headers;  // names as received
+  std::string body;
+
+  // Case-insensitive lookup; the first match.
+  std::optional<std::string> header(std::string_view name) const;
+};
+
+struct RetryPolicy {
+  int max_attempts = 4;  // 1 = no retry
+  std::chrono::milliseconds base_delay{200};
+  std::chrono::milliseconds max_delay{5'000};
+  bool retry_5xx = true;  // also 429
+  // Waits between attempts; tests replace it to stay fast. Empty = sleep.
+  std::function<void(std::chrono::milliseconds)> sleeper;
+};
+
+// Called after every finished attempt (for request counting in benchmarks and
+// tests). Never receives header values.
+struct Stats {
+  uint64_t requests = 0;
+  uint64_t retries = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+};
+
+class Client {
+ public:
+  explicit Client(Logger log = {});
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // A non-2xx status is NOT an error here: the caller interprets statuses.
+  // Errors are transport failures after retries: Errc::network (connect,
+  // DNS, TLS, timeout, reset), Errc::io (body/response file), Errc::invalid_input (bad URL).
+  Result<Response> perform(const Request& req, const RetryPolicy& retry = {});
+
+  // Runs all requests concurrently, at most `parallel` at once, each with
+  // the same retry policy; results in request order.
+  std::vector<Result<Response>> perform_many(const std::vector<Request>& reqs, int parallel = 8,
+                                             const RetryPolicy& retry = {});
+
+  const Stats& stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ws::http

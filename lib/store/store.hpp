@@ -1,0 +1,95 @@
+// The object store: one interface, two backends with the same semantics.
+//  - S3 (s3_store.*): SigV4 over the HTTP layer, path-style by default.
+//  - Local directory (local_store.*): chosen by a file:// endpoint; the
+//    embedded default that needs no server.
+// Keys are full object keys inside the bucket ("ns/session/artifacts/a.txt").
+// Objects look as rclone writes them: X-Amz-Meta-Mtime (seconds, decimal
+// fraction) and, for multipart uploads, X-Amz-Meta-Md5chksum (base64 MD5).
+// Every method is safe to call from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/log.hpp"
+
+namespace ws::store {
+
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;              // without quotes; "<md5>-<parts>" for multipart
+  std::string md5_hex;           // content MD5 when known (single-part ETag, Md5chksum, local)
+  std::optional<double> mtime;   // X-Amz-Meta-Mtime, when known (HEAD/GET, not list)
+};
+
+struct PutOptions {
+  std::optional<double> mtime;   // written as X-Amz-Meta-Mtime
+  std::string md5_hex;           // when the caller already knows it (saves a read)
+  std::string content_type;      // default application/octet-stream
+};
+
+struct DeleteFailure {
+  std::string key;
+  std::string message;           // S3 error code and message
+};
+
+struct StoreConfig {
+  std::string endpoint;          // http(s)://host[:port] or file:///abs/dir
+  std::string bucket;
+  std::string access_key;        // secret-free logs: never printed
+  std::string secret_key;
+  std::string region = "us-east-1";
+  bool virtual_hosted = false;
+  uint64_t multipart_threshold = 64ull << 20;
+  uint64_t part_size = 16ull << 20;
+  int part_parallelism = 4;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "s3 bucket 'b' at http://127.0.0.1:4568" — never a secret.
+  virtual std::string describe() const = 0;
+
+  // Is the bucket there and are we allowed in? Errc::auth (bad credentials),
+  // Errc::not_found (no bucket), Errc::network (endpoint unreachable).
+  virtual Status check_bucket() = 0;
+
+  // Every object under `prefix`, recursively (no delimiter), all pages,
+  // sorted by key. mtime is not filled (listings do not carry metadata).
+  virtual Result<std::vector<ObjectInfo>> list(std::string_view prefix) = 0;
+
+  // Errc::not_found when absent.
+  virtual Result<ObjectInfo> head(std::string_view key) = 0;
+
+  // Streams into a temporary file beside `dest`, then renames it into place;
+  // sets the file's mtime from X-Amz-Meta-Mtime when present. A failed
+  // download leaves `dest` as it was.
+  virtual Result<ObjectInfo> get_file(std::string_view key, const std::filesystem::path& dest) = 0;
+  virtual Result<std::string> get_bytes(std::string_view key) = 0;
+
+  // Single PUT with Content-MD5 below the multipart threshold, multipart
+  // (parts in parallel, abort on failure, X-Amz-Meta-Md5chksum) above it.
+  virtual Status put_file(std::string_view key, const std::filesystem::path& src,
+                          const PutOptions& opts = {}) = 0;
+  virtual Status put_bytes(std::string_view key, std::string_view data,
+                           const PutOptions& opts = {}) = 0;
+
+  // Deletes in batches (S3 DeleteObjects, 1000 a request); per-key failures
+  // are returned, a transport failure is an error.
+  virtual Result<std::vector<DeleteFailure>> remove(const std::vector<std::string>& keys) = 0;
+};
+
+// Chooses the backend from the endpoint's scheme. Errc::invalid_input names
+// the bad field.
+Result<std::unique_ptr<Store>> open_store(const StoreConfig& cfg, Logger log = {});
+
+}  // namespace ws::store

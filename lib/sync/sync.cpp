@@ -1,0 +1,1 @@
+// placeholder: replaced by the sync layer's sources
