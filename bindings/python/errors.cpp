@@ -69,7 +69,7 @@ void register_errors(py::module_& m) {
       {ws::Errc::auth, "AuthError", false},
       {ws::Errc::network, "NetworkError", false},
       {ws::Errc::protocol, "ProtocolError", false},
-      {ws::Errc::io, "IOError", false},
+      {ws::Errc::io, "FilesystemError", false},
       {ws::Errc::conflict, "ConflictError", false},
       {ws::Errc::cancelled, "CancelledError", false},
       {ws::Errc::unsafe_path, "UnsafePathError", false},
