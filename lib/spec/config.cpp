@@ -1,0 +1,180 @@
+#include "spec/config.hpp"
+
+#include <charconv>
+
+#include "common/redact.hpp"
+#include "spec/env_table.hpp"
+#include "spec/layout.hpp"
+#include "spec/sanitize.hpp"
+
+namespace ws::spec {
+namespace {
+
+// Reads variables by their env_table.hpp name, applying its default; asking
+// for a name missing from the table is a bug caught here.
+class Reader {
+ public:
+  explicit Reader(const EnvSource& env) : env_(env) {}
+
+  std::string get(std::string_view name) const {
+    const EnvVar* var = find_env_var(name);
+    if (var == nullptr) throw std::logic_error("variable missing from env_table.hpp");
+    if (auto v = env_.get(name)) return *v;
+    return std::string(var->default_value);
+  }
+
+  Result<uint64_t> number(std::string_view name, uint64_t min) const {
+    const std::string text = get(name);
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      return Error(Errc::invalid_input, std::string(name) + " must be a whole number, got '" +
+                                            text + "'");
+    }
+    if (value < min) {
+      return Error(Errc::invalid_input, std::string(name) + " must be at least " +
+                                            std::to_string(min) + ", got " + text);
+    }
+    return value;
+  }
+
+ private:
+  const EnvSource& env_;
+};
+
+Result<std::string> sanitized(const Reader& r, std::string_view name) {
+  const std::string raw = r.get(name);
+  std::string clean = sanitize_name(raw);
+  if (clean.empty()) {
+    return Error(Errc::invalid_input, std::string(name) + " '" + raw +
+                                          "' has no character of [A-Za-z0-9-] to keep");
+  }
+  return clean;
+}
+
+Status check_http_url(std::string_view name, const std::string& url) {
+  if (url.empty()) return {};
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    return Error(Errc::invalid_input, std::string(name) + " must be an http:// or https:// URL, got '" +
+                                          redact_url(url) + "'");
+  }
+  if (redact_url(url) != url) {
+    return Error(Errc::invalid_input, std::string(name) + " must not carry credentials (userinfo) "
+                                          "in the URL: '" + redact_url(url) + "'");
+  }
+  return {};
+}
+
+std::vector<std::string> host_list(const std::string& text) {
+  std::vector<std::string> hosts;
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t next = text.find(',', pos);
+    if (next == std::string::npos) next = text.size();
+    std::string host = text.substr(pos, next - pos);
+    const auto b = host.find_first_not_of(" \t");
+    const auto e = host.find_last_not_of(" \t");
+    host = b == std::string::npos ? "" : host.substr(b, e - b + 1);
+    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!host.empty()) hosts.push_back(std::move(host));
+    pos = next + 1;
+  }
+  return hosts;
+}
+
+Result<std::optional<WorkflowSpec>> load_workflow(const Reader& r) {
+  WorkflowSpec wf;
+  wf.git_url = r.get("ACTIVE_WORKFLOW_GIT_URL");
+  if (wf.git_url.empty()) return std::optional<WorkflowSpec>();
+  wf.branch = r.get("ACTIVE_WORKFLOW_BRANCH");
+  auto path = normalize_relative_path(r.get("ACTIVE_WORKFLOW_PATH"), "ACTIVE_WORKFLOW_PATH",
+                                      /*allow_empty=*/true);
+  if (!path) return std::move(path).error();
+  wf.path = std::move(*path);
+  auto name = repo_name_from_url(wf.git_url);
+  if (!name) return std::move(name).error().context("ACTIVE_WORKFLOW_GIT_URL");
+  wf.name = std::move(*name);
+  return std::optional<WorkflowSpec>(std::move(wf));
+}
+
+}  // namespace
+
+std::string Config::session_prefix() const {
+  return layout::session_prefix(namespace_name, session);
+}
+
+std::string Config::state_dir() const { return workspace_root + "/" + runner_state_dir; }
+
+Result<Config> load_config(const EnvSource& env) {
+  const Reader r(env);
+  Config c;
+
+  auto session = sanitized(r, "SESSION_NAME");
+  if (!session) return std::move(session).error();
+  c.session = std::move(*session);
+  auto ns = sanitized(r, "NAMESPACE");
+  if (!ns) return std::move(ns).error();
+  c.namespace_name = std::move(*ns);
+  c.project = r.get("PROJECT_NAME");
+  if (c.project.empty()) c.project = c.namespace_name;
+
+  if (const std::string repos = r.get("REPOS_JSON"); !repos.empty()) {
+    auto parsed = parse_repos_json(repos, "REPOS_JSON");
+    if (!parsed) return std::move(parsed).error();
+    c.repos = std::move(*parsed);
+  }
+  auto workflow = load_workflow(r);
+  if (!workflow) return std::move(workflow).error();
+  c.workflow = std::move(*workflow);
+
+  c.s3 = S3Settings{r.get("S3_ENDPOINT"), r.get("S3_BUCKET"), r.get("AWS_ACCESS_KEY_ID"),
+                    r.get("AWS_SECRET_ACCESS_KEY"), r.get("AWS_REGION")};
+  WS_TRY(check_http_url("S3_ENDPOINT", c.s3.endpoint));
+
+  c.workspace_root = r.get("WORKSPACE_ROOT");
+  while (c.workspace_root.size() > 1 && c.workspace_root.back() == '/') c.workspace_root.pop_back();
+  auto state_dir = normalize_relative_path(r.get("RUNNER_STATE_DIR"), "RUNNER_STATE_DIR");
+  if (!state_dir) return std::move(state_dir).error();
+  c.runner_state_dir = std::move(*state_dir);
+
+  c.backend_api_url = r.get("BACKEND_API_URL");
+  WS_TRY(check_http_url("BACKEND_API_URL", c.backend_api_url));
+  c.bot_token = r.get("BOT_TOKEN");
+  c.cp_token_url = r.get("AMBIENT_CP_TOKEN_URL");
+  WS_TRY(check_http_url("AMBIENT_CP_TOKEN_URL", c.cp_token_url));
+  c.cp_token_public_key = r.get("AMBIENT_CP_TOKEN_PUBLIC_KEY");
+  c.session_id = r.get("SESSION_ID");
+  c.service_account_token_file = r.get("SERVICE_ACCOUNT_TOKEN_FILE");
+  c.github_token = r.get("GITHUB_TOKEN");
+  c.gitlab_token = r.get("GITLAB_TOKEN");
+  c.github_hosts = host_list(r.get("GITHUB_HOSTS"));
+  c.gitlab_hosts = host_list(r.get("GITLAB_HOSTS"));
+
+  auto delay = r.number("SYNC_INITIAL_DELAY", 0);
+  if (!delay) return std::move(delay).error();
+  c.sync_initial_delay = std::chrono::seconds(*delay);
+  auto interval = r.number("SYNC_INTERVAL", 1);
+  if (!interval) return std::move(interval).error();
+  c.sync_interval = std::chrono::seconds(*interval);
+  auto max_size = r.number("MAX_SYNC_SIZE", 1);
+  if (!max_size) return std::move(max_size).error();
+  c.max_sync_size = *max_size;
+  auto backup = r.number("REPO_BACKUP_INTERVAL", 1);
+  if (!backup) return std::move(backup).error();
+  if (*backup > 1000000) {
+    return Error(Errc::invalid_input, "REPO_BACKUP_INTERVAL must be at most 1000000, got " +
+                                          std::to_string(*backup));
+  }
+  c.repo_backup_interval = static_cast<unsigned>(*backup);
+
+  const std::string format = r.get("LOG_FORMAT");
+  if (format == "text") {
+    c.log_format = LogFormat::text;
+  } else if (format == "json") {
+    c.log_format = LogFormat::json;
+  } else {
+    return Error(Errc::invalid_input, "LOG_FORMAT must be 'text' or 'json', got '" + format + "'");
+  }
+  return c;
+}
+
+}  // namespace ws::spec

@@ -1,0 +1,76 @@
+// Every environment variable the session pod reads: the single source of
+// truth for the config loader (config.cpp), the CLI's `env` command and
+// `--help`, and README's table (`ambient-workspace env --markdown`).
+// A variable missing here is not read anywhere.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace ws::spec {
+
+struct EnvVar {
+  std::string_view name;
+  std::string_view default_value;  // "" when there is none
+  std::string_view meaning;
+  bool secret;                     // never printed, logged or written to a file
+};
+
+inline constexpr std::array kEnvVars = {
+    EnvVar{"SESSION_NAME", "unknown",
+           "session id; sanitised to [A-Za-z0-9-] before use in an S3 key or path", false},
+    EnvVar{"NAMESPACE", "default",
+           "project namespace; sanitised to [A-Za-z0-9-] before use in an S3 key or path", false},
+    EnvVar{"PROJECT_NAME", "", "project id in backend API paths (default: NAMESPACE)", false},
+    EnvVar{"REPOS_JSON", "",
+           "JSON array of {\"url\": string, \"branch\"?: string, \"autoPush\"?: bool}", false},
+    EnvVar{"ACTIVE_WORKFLOW_GIT_URL", "", "workflow repository URL", false},
+    EnvVar{"ACTIVE_WORKFLOW_BRANCH", "main", "workflow branch", false},
+    EnvVar{"ACTIVE_WORKFLOW_PATH", "", "sub-directory of the workflow repository to use", false},
+    EnvVar{"S3_ENDPOINT", "http://minio.ambient-code.svc:9000", "object store endpoint URL", false},
+    EnvVar{"S3_BUCKET", "ambient-sessions", "bucket holding session state", false},
+    EnvVar{"AWS_ACCESS_KEY_ID", "",
+           "object store access key; persistence is on only when endpoint, bucket and both keys "
+           "are set",
+           true},
+    EnvVar{"AWS_SECRET_ACCESS_KEY", "", "object store secret key", true},
+    EnvVar{"AWS_REGION", "us-east-1", "region used in S3 request signatures", false},
+    EnvVar{"RUNNER_STATE_DIR", ".claude",
+           "framework state directory, relative to the workspace root (no absolute path, no ..)",
+           false},
+    EnvVar{"WORKSPACE_ROOT", "/workspace", "the workspace root", false},
+    EnvVar{"BACKEND_API_URL", "", "backend API base URL, for git credentials", false},
+    EnvVar{"BOT_TOKEN", "", "API bearer token when no CP token endpoint is set", true},
+    EnvVar{"AMBIENT_CP_TOKEN_URL", "",
+           "CP token endpoint (http(s), no userinfo) that issues the API bearer token", false},
+    EnvVar{"AMBIENT_CP_TOKEN_PUBLIC_KEY", "",
+           "PEM public key encrypting SESSION_ID for the CP token endpoint", false},
+    EnvVar{"SESSION_ID", "", "session id presented (encrypted) to the CP token endpoint", false},
+    EnvVar{"SERVICE_ACCOUNT_TOKEN_FILE", "/var/run/secrets/kubernetes.io/serviceaccount/token",
+           "bearer for the CP token endpoint when no public key is given", false},
+    EnvVar{"GITHUB_TOKEN", "", "GitHub token (else fetched from the backend API)", true},
+    EnvVar{"GITLAB_TOKEN", "", "GitLab token (else fetched from the backend API)", true},
+    EnvVar{"GITHUB_HOSTS", "",
+           "comma-separated extra hosts that may receive the GitHub token (besides github.com "
+           "and its subdomains)",
+           false},
+    EnvVar{"GITLAB_HOSTS", "",
+           "comma-separated extra hosts that may receive the GitLab token (besides gitlab.com and "
+           "the instanceUrl host)",
+           false},
+    EnvVar{"SYNC_INITIAL_DELAY", "30", "sidecar: seconds to wait before the first sync", false},
+    EnvVar{"SYNC_INTERVAL", "60", "sidecar: seconds between sync cycles", false},
+    EnvVar{"MAX_SYNC_SIZE", "1073741824",
+           "sidecar: byte limit of the synced trees (warn above it, skip larger files)", false},
+    EnvVar{"REPO_BACKUP_INTERVAL", "5", "sidecar: back up git repos every Nth cycle", false},
+    EnvVar{"LOG_FORMAT", "text", "log lines as `text` or `json`", false},
+};
+
+// The entry named `name`, or nullptr.
+const EnvVar* find_env_var(std::string_view name);
+
+// The table as GitHub markdown (README's "Environment" section).
+std::string env_table_markdown();
+
+}  // namespace ws::spec

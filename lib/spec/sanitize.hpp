@@ -1,0 +1,22 @@
+// Turning user-controlled names and paths into safe S3 key segments and
+// workspace-relative paths.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/error.hpp"
+
+namespace ws::spec {
+
+// Keeps only [A-Za-z0-9-] (as the scripts' `tr -cd '[:alnum:]-'`, ASCII only).
+std::string sanitize_name(std::string_view name);
+
+// A relative path that stays inside its base: '/'-separated, no empty,
+// "." or ".." segments after normalising ("./a//b/" -> "a/b"). `what` names
+// the input in errors ("RUNNER_STATE_DIR '/etc' must be relative ...").
+// With allow_empty, "" (and ".") normalise to "" meaning the base itself.
+Result<std::string> normalize_relative_path(std::string_view path, std::string_view what,
+                                            bool allow_empty = false);
+
+}  // namespace ws::spec
