@@ -42,6 +42,11 @@ Result<json::value> parse_json(std::string_view text, std::string_view source) {
   json::stream_parser parser;
   boost::system::error_code ec;
   const size_t consumed = parser.write_some(text.data(), text.size(), ec);
+  if (!ec && consumed < text.size()) {
+    return Error(Errc::invalid_input, std::string(source) +
+                                          " is not valid JSON (at byte " + std::to_string(consumed) +
+                                          "): unexpected data after the JSON value");
+  }
   if (!ec) parser.finish(ec);
   if (ec) {
     const size_t at = std::min(consumed, text.size());

@@ -1,0 +1,208 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "spec/config.hpp"
+#include "spec/env_table.hpp"
+
+using ws::Errc;
+using ws::spec::EnvSource;
+using ws::spec::load_config;
+
+namespace {
+
+ws::spec::Config load(std::map<std::string, std::string, std::less<>> vars) {
+  auto r = load_config(EnvSource(std::move(vars)));
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  return std::move(r).value();
+}
+
+std::string error_of(std::map<std::string, std::string, std::less<>> vars) {
+  auto r = load_config(EnvSource(std::move(vars)));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == Errc::invalid_input);
+  return r.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("an empty environment gives the documented defaults") {
+  const auto c = load({});
+  CHECK(c.session == "unknown");
+  CHECK(c.namespace_name == "default");
+  CHECK(c.project == "default");
+  CHECK(c.repos.empty());
+  CHECK_FALSE(c.workflow.has_value());
+  CHECK(c.s3.endpoint == "http://minio.ambient-code.svc:9000");
+  CHECK(c.s3.bucket == "ambient-sessions");
+  CHECK(c.s3.region == "us-east-1");
+  CHECK(c.runner_state_dir == ".claude");
+  CHECK(c.workspace_root == "/workspace");
+  CHECK(c.state_dir() == "/workspace/.claude");
+  CHECK(c.sync_initial_delay == std::chrono::seconds(30));
+  CHECK(c.sync_interval == std::chrono::seconds(60));
+  CHECK(c.max_sync_size == 1073741824u);
+  CHECK(c.repo_backup_interval == 5u);
+  CHECK(c.log_format == ws::spec::LogFormat::text);
+  CHECK(c.service_account_token_file == "/var/run/secrets/kubernetes.io/serviceaccount/token");
+}
+
+TEST_CASE("every default in the loader comes from the env-var table") {
+  const auto c = load({});
+  CHECK(ws::spec::find_env_var("SYNC_INTERVAL")->default_value == "60");
+  CHECK(ws::spec::find_env_var("S3_BUCKET")->default_value == c.s3.bucket);
+  CHECK(ws::spec::find_env_var("NO_SUCH_VARIABLE") == nullptr);
+}
+
+TEST_CASE("the env-var table marks tokens and keys as secret") {
+  for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "BOT_TOKEN", "GITHUB_TOKEN",
+                           "GITLAB_TOKEN"}) {
+    CHECK_MESSAGE(ws::spec::find_env_var(name)->secret, name);
+  }
+  CHECK_FALSE(ws::spec::find_env_var("S3_ENDPOINT")->secret);
+}
+
+TEST_CASE("the markdown table has one row per variable") {
+  const auto md = ws::spec::env_table_markdown();
+  CHECK(md.rfind("| Variable | Default | Meaning |\n|---|---|---|\n", 0) == 0);
+  CHECK(md.find("| `SYNC_INTERVAL` | `60` | sidecar: seconds between sync cycles |") !=
+        std::string::npos);
+  size_t rows = 0;
+  for (char ch : md) rows += ch == '\n';
+  CHECK(rows == ws::spec::kEnvVars.size() + 2);
+}
+
+TEST_CASE("an empty value counts as unset, as the scripts' ${VAR:-default}") {
+  const auto c = load({{"SESSION_NAME", ""}, {"SYNC_INTERVAL", ""}});
+  CHECK(c.session == "unknown");
+  CHECK(c.sync_interval == std::chrono::seconds(60));
+}
+
+TEST_CASE("session and namespace keep only [A-Za-z0-9-]") {
+  const auto c = load({{"SESSION_NAME", "sess_1/../x y"}, {"NAMESPACE", "proj.é-a"}});
+  CHECK(c.session == "sess1xy");
+  CHECK(c.namespace_name == "proj-a");
+  CHECK(c.session_prefix() == "proj-a/sess1xy/");
+  CHECK(c.project == "proj-a");
+}
+
+TEST_CASE("PROJECT_NAME overrides the project used in API paths") {
+  CHECK(load({{"NAMESPACE", "ns"}, {"PROJECT_NAME", "proj"}}).project == "proj");
+}
+
+TEST_CASE("a session name with nothing left after sanitising is refused") {
+  CHECK(error_of({{"SESSION_NAME", "../"}}) ==
+        "SESSION_NAME '../' has no character of [A-Za-z0-9-] to keep");
+}
+
+TEST_CASE("persistence is on only when endpoint, bucket and both keys are set") {
+  CHECK_FALSE(load({}).persistence_enabled());
+  CHECK_FALSE(load({{"AWS_ACCESS_KEY_ID", "k"}}).persistence_enabled());
+  CHECK(load({{"AWS_ACCESS_KEY_ID", "k"}, {"AWS_SECRET_ACCESS_KEY", "s"}}).persistence_enabled());
+}
+
+TEST_CASE("REPOS_JSON is parsed into repo specs, errors naming the variable") {
+  const auto c = load({{"REPOS_JSON", R"([{"url":"https://h/o/a","branch":"b"}])"}});
+  REQUIRE(c.repos.size() == 1);
+  CHECK(c.repos[0].name == "a");
+  CHECK(error_of({{"REPOS_JSON", "[1"}}).rfind("REPOS_JSON is not valid JSON", 0) == 0);
+}
+
+TEST_CASE("the workflow defaults to branch main and is named after its URL") {
+  const auto c = load({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/workflows.git"},
+                       {"ACTIVE_WORKFLOW_PATH", "./flows/spec-kit/"}});
+  REQUIRE(c.workflow.has_value());
+  CHECK(c.workflow->branch == "main");
+  CHECK(c.workflow->path == "flows/spec-kit");
+  CHECK(c.workflow->name == "workflows");
+}
+
+TEST_CASE("a workflow path leaving the clone is refused") {
+  CHECK(error_of({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/w"}, {"ACTIVE_WORKFLOW_PATH", "a/../../x"}}) ==
+        "ACTIVE_WORKFLOW_PATH 'a/../../x' must not contain '..'");
+  CHECK(error_of({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/w"}, {"ACTIVE_WORKFLOW_PATH", "/etc"}}) ==
+        "ACTIVE_WORKFLOW_PATH '/etc' must be relative to the workspace, not an absolute path");
+}
+
+TEST_CASE("RUNNER_STATE_DIR is normalised") {
+  CHECK(load({{"RUNNER_STATE_DIR", "./.gemini/"}}).runner_state_dir == ".gemini");
+  CHECK(load({{"RUNNER_STATE_DIR", "state//agent"}}).runner_state_dir == "state/agent");
+}
+
+TEST_CASE("an absolute RUNNER_STATE_DIR is refused, naming the variable") {
+  CHECK(error_of({{"RUNNER_STATE_DIR", "/etc"}}) ==
+        "RUNNER_STATE_DIR '/etc' must be relative to the workspace, not an absolute path");
+}
+
+TEST_CASE("a RUNNER_STATE_DIR with .. is refused, naming the variable") {
+  CHECK(error_of({{"RUNNER_STATE_DIR", ".claude/../../root"}}) ==
+        "RUNNER_STATE_DIR '.claude/../../root' must not contain '..'");
+}
+
+TEST_CASE("a RUNNER_STATE_DIR naming the workspace itself is refused") {
+  CHECK(error_of({{"RUNNER_STATE_DIR", "./"}}) == "RUNNER_STATE_DIR './' must name a sub-directory");
+}
+
+TEST_CASE("numbers are read as whole numbers with their minimum") {
+  const auto c = load({{"SYNC_INTERVAL", "5"}, {"MAX_SYNC_SIZE", "1024"},
+                       {"REPO_BACKUP_INTERVAL", "1"}, {"SYNC_INITIAL_DELAY", "0"}});
+  CHECK(c.sync_interval == std::chrono::seconds(5));
+  CHECK(c.max_sync_size == 1024u);
+  CHECK(c.repo_backup_interval == 1u);
+  CHECK(c.sync_initial_delay == std::chrono::seconds(0));
+}
+
+TEST_CASE("a number that is not a whole number is refused, naming the variable") {
+  CHECK(error_of({{"SYNC_INTERVAL", "1m"}}) == "SYNC_INTERVAL must be a whole number, got '1m'");
+  CHECK(error_of({{"MAX_SYNC_SIZE", "-1"}}) == "MAX_SYNC_SIZE must be a whole number, got '-1'");
+  CHECK(error_of({{"SYNC_INITIAL_DELAY", "99999999999999999999999"}}) ==
+        "SYNC_INITIAL_DELAY must be a whole number, got '99999999999999999999999'");
+}
+
+TEST_CASE("a number below its minimum is refused") {
+  CHECK(error_of({{"SYNC_INTERVAL", "0"}}) == "SYNC_INTERVAL must be at least 1, got 0");
+  CHECK(error_of({{"REPO_BACKUP_INTERVAL", "0"}}) == "REPO_BACKUP_INTERVAL must be at least 1, got 0");
+}
+
+TEST_CASE("LOG_FORMAT is text or json") {
+  CHECK(load({{"LOG_FORMAT", "json"}}).log_format == ws::spec::LogFormat::json);
+  CHECK(error_of({{"LOG_FORMAT", "yaml"}}) == "LOG_FORMAT must be 'text' or 'json', got 'yaml'");
+}
+
+TEST_CASE("URLs must be http(s)") {
+  CHECK(error_of({{"S3_ENDPOINT", "minio:9000"}}) ==
+        "S3_ENDPOINT must be an http:// or https:// URL, got 'minio:9000'");
+  CHECK(error_of({{"AMBIENT_CP_TOKEN_URL", "ftp://cp/token"}}) ==
+        "AMBIENT_CP_TOKEN_URL must be an http:// or https:// URL, got 'ftp://cp/token'");
+}
+
+TEST_CASE("a URL with credentials is refused without echoing them") {
+  const auto m = error_of({{"AMBIENT_CP_TOKEN_URL", "https://user:pa55@cp/token"}});
+  CHECK(m == "AMBIENT_CP_TOKEN_URL must not carry credentials (userinfo) in the URL: 'https://cp/token'");
+}
+
+TEST_CASE("token host lists are split on commas, trimmed and lower-cased") {
+  const auto c = load({{"GITHUB_HOSTS", " GHE.corp.example , ,git.example:8443"}});
+  CHECK(c.github_hosts == std::vector<std::string>{"ghe.corp.example", "git.example:8443"});
+  CHECK(c.gitlab_hosts.empty());
+}
+
+TEST_CASE("a trailing slash of WORKSPACE_ROOT is dropped") {
+  CHECK(load({{"WORKSPACE_ROOT", "/tmp/ws/"}}).state_dir() == "/tmp/ws/.claude");
+}
+
+TEST_CASE("KEY=VALUE entries build a source; an entry without = is refused by position") {
+  auto src = EnvSource::from_entries({"SESSION_NAME=s1", "EMPTY=", "WITH_EQ=a=b"});
+  REQUIRE(src.ok());
+  CHECK(src->get("SESSION_NAME") == "s1");
+  CHECK_FALSE(src->get("EMPTY").has_value());
+  CHECK(src->get("WITH_EQ") == "a=b");
+  auto bad = EnvSource::from_entries({"A=1", "ghp_secret"});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message == "environment entry #2 is not of the form KEY=VALUE");
+}
+
+TEST_CASE("the process environment can be the source") {
+  setenv("WS_TEST_CONFIG_PROBE", "yes", 1);
+  CHECK(EnvSource::from_process().get("WS_TEST_CONFIG_PROBE") == "yes");
+}
