@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <system_error>
 
 #include "common/redact.hpp"
@@ -32,6 +33,31 @@ std::string_view url_userinfo(std::string_view url) {
   const auto at = url.substr(0, end).rfind('@');
   if (at == std::string_view::npos || at < begin) return {};
   return url.substr(begin, at - begin);
+}
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); }
+};
+struct CurlStringDeleter {
+  void operator()(char* s) const noexcept { curl_free(s); }
+};
+
+// Checked before any transfer so that a bad URL is the caller's error
+// (invalid_input, not retried) rather than whatever curl makes of it.
+Status check_url(const std::string& url, const std::string& description) {
+  std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
+  if (!parsed) throw std::bad_alloc();
+  if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return Error(Errc::invalid_input, description + ": not a valid URL");
+  }
+  char* raw = nullptr;
+  curl_url_get(parsed.get(), CURLUPART_SCHEME, &raw, 0);
+  const std::unique_ptr<char, CurlStringDeleter> scheme(raw);
+  const std::string_view s = scheme ? scheme.get() : "";
+  if (s != "http" && s != "https") {
+    return Error(Errc::invalid_input, description + ": only http and https URLs are supported");
+  }
+  return {};
 }
 
 bool has_header(const Request& req, std::string_view name) {
@@ -94,6 +120,7 @@ Status Transfer::start(CURL* easy) {
   body_pos_ = 0;
   body_size_ = req_.body.size();
   error_buffer_[0] = '\0';
+  WS_TRY(check_url(req_.url, description_));
   if (!req_.body_file.empty()) WS_TRY(open_body_file());
 
   curl_easy_reset(easy);
@@ -268,9 +295,7 @@ Result<Response> Transfer::finish(CURL* easy, CURLcode code) {
   std::string detail = curl_easy_strerror(code);
   if (error_buffer_[0] != '\0' && detail != error_buffer_) detail += " (" + std::string(error_buffer_) + ")";
   detail = scrub(std::move(detail), url_userinfo(req_.url));
-  const Errc errc = code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL
-                        ? Errc::invalid_input
-                        : Errc::network;
+  const Errc errc = code == CURLE_URL_MALFORMAT ? Errc::invalid_input : Errc::network;
   return Error(errc, description_ + ": " + detail);
 }
 
