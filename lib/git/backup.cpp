@@ -1,0 +1,166 @@
+#include "git/backup.hpp"
+
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "common/redact.hpp"
+#include "git/bundle_writer.hpp"
+#include "git/fingerprint.hpp"
+#include "git/libgit2.hpp"
+#include "git/patch_writer.hpp"
+#include "git/repo_head.hpp"
+#include "git/repo_metadata.hpp"
+#include "spec/layout.hpp"
+
+namespace ws::git {
+
+namespace fs = std::filesystem;
+namespace layout = spec::layout;
+
+namespace {
+
+std::string read_small_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Writes `path` under a temporary name via `fill` and renames it into place,
+// so readers (the uploader) never see a half-written file.
+template <class Fill>
+Status replace_file(const fs::path& path, Fill&& fill) {
+  const fs::path tmp = fs::path(path).concat(".tmp");
+  if (auto st = fill(tmp); !st) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    return st;
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return Error(Errc::io, "renaming " + tmp.string() + ": " + ec.message());
+  return {};
+}
+
+Status write_text(const fs::path& path, const std::string& text) {
+  return replace_file(path, [&](const fs::path& tmp) -> Status {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) return Error(Errc::io, "cannot write " + tmp.string());
+    return {};
+  });
+}
+
+Result<RepositoryPtr> open_work_tree(const fs::path& path) {
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0) {
+    return git_failure("no git repository at " + path.string(), Errc::not_found);
+  }
+  RepositoryPtr repo(raw);
+  if (git_repository_is_bare(repo.get())) {
+    return Error(Errc::invalid_input, path.string() + " is a bare repository (no work tree to back up)");
+  }
+  return repo;
+}
+
+std::string origin_url(git_repository* repo) {
+  git_remote* raw = nullptr;
+  if (git_remote_lookup(&raw, repo, "origin") < 0) return {};
+  RemotePtr remote(raw);
+  const char* url = git_remote_url(remote.get());
+  return url != nullptr ? redact_url(url) : std::string();
+}
+
+Result<std::vector<std::string>> local_branches(git_repository* repo) {
+  std::vector<std::string> out;
+  git_branch_iterator* raw = nullptr;
+  if (git_branch_iterator_new(&raw, repo, GIT_BRANCH_LOCAL) < 0) return git_failure("listing branches");
+  Handle<git_branch_iterator, git_branch_iterator_free> it(raw);
+  git_reference* raw_ref = nullptr;
+  git_branch_t type;
+  int rc;
+  while ((rc = git_branch_next(&raw_ref, &type, it.get())) == 0) {
+    ReferencePtr ref(raw_ref);
+    out.emplace_back(git_reference_shorthand(ref.get()));
+  }
+  if (rc != GIT_ITEROVER) return git_failure("listing branches");
+  return out;
+}
+
+// The backup's files are all still there (someone may have emptied outdir).
+bool outputs_present(const fs::path& outdir, bool expect_bundle) {
+  std::error_code ec;
+  return fs::exists(outdir / layout::kRepoMetadata, ec) &&
+         fs::exists(outdir / layout::kUncommittedPatch, ec) &&
+         fs::exists(outdir / layout::kStagedPatch, ec) &&
+         (!expect_bundle || fs::exists(outdir / layout::kRepoBundle, ec));
+}
+
+}  // namespace
+
+Result<BackupResult> backup_repo(const BackupOptions& options, const Logger& log) {
+  Libgit2 libgit2;
+  auto opened = open_work_tree(options.repo);
+  if (!opened) return std::move(opened).error();
+  git_repository* repo = opened->get();
+
+  auto head = read_repo_head(repo);
+  if (!head) return std::move(head).error();
+  BackupResult result;
+  result.current_branch = head->abbrev;
+  result.head_sha = head->sha;
+  result.has_bundle = !head->sha.empty();
+
+  const fs::path state_file = options.state_file.empty()
+                                  ? fs::path(options.outdir.string() + ".fingerprint")
+                                  : options.state_file;
+  auto fingerprint = repo_fingerprint(repo);
+  if (!fingerprint) return std::move(fingerprint).error();
+  std::error_code ec;
+  if (!options.force && fs::exists(state_file, ec) && read_small_file(state_file) == *fingerprint &&
+      outputs_present(options.outdir, result.has_bundle)) {
+    result.unchanged = true;
+    log.debug("backup.unchanged", "repository " + options.repo.string() + " unchanged since the last backup");
+    return result;
+  }
+
+  fs::create_directories(options.outdir, ec);
+  if (ec) return Error(Errc::io, "creating " + options.outdir.string() + ": " + ec.message());
+
+  const fs::path bundle_path = options.outdir / layout::kRepoBundle;
+  BundleWriter bundle(repo);
+  auto header = bundle.header();
+  if (!header) return std::move(header).error();
+  if (header->refs.empty()) {
+    result.has_bundle = false;
+    fs::remove(bundle_path, ec);
+  } else {
+    result.has_bundle = true;
+    WS_TRY(replace_file(bundle_path, [&](const fs::path& tmp) { return bundle.write(tmp, log); }));
+  }
+
+  PatchWriter patches(repo);
+  WS_TRY(replace_file(options.outdir / layout::kUncommittedPatch,
+                      [&](const fs::path& tmp) { return patches.write_worktree_patch(tmp); }));
+  WS_TRY(replace_file(options.outdir / layout::kStagedPatch,
+                      [&](const fs::path& tmp) { return patches.write_index_patch(tmp); }));
+
+  RepoMetadata meta;
+  meta.remote_url = origin_url(repo);
+  meta.current_branch = head->abbrev;
+  meta.head_sha = head->sha;
+  auto branches = local_branches(repo);
+  if (!branches) return std::move(branches).error();
+  meta.local_branches = std::move(*branches);
+  meta.backed_up_at = utc_timestamp();
+  WS_TRY(write_text(options.outdir / layout::kRepoMetadata, to_json(meta)));
+
+  if (!state_file.parent_path().empty()) fs::create_directories(state_file.parent_path(), ec);
+  WS_TRY(write_text(state_file, *fingerprint));
+  log.info("backup.done", "backed up " + options.repo.string() + " (" + head->abbrev +
+                              (head->sha.empty() ? ", no commits" : " at " + head->sha.substr(0, 12)) +
+                              ") to " + options.outdir.string());
+  return result;
+}
+
+}  // namespace ws::git

@@ -1,0 +1,139 @@
+#include "git/clone.hpp"
+
+#include <system_error>
+
+#include "common/redact.hpp"
+#include "git/clone_error.hpp"
+#include "git/libgit2.hpp"
+#include "git/remote_callbacks.hpp"
+
+namespace ws::git {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Error remote_failure(int code, std::string_view what, std::string_view url) {
+  const git_error* e = git_error_last();
+  const Errc c = classify_remote_error(code, e != nullptr ? e->klass : 0,
+                                       e != nullptr && e->message != nullptr ? e->message : "");
+  return git_failure(std::string(what) + " " + redact_url(url) + ": " + remote_error_summary(c), c);
+}
+
+// The branch HEAD of the remote points at ("main"), or "" for an empty remote.
+Result<std::string> remote_default_branch(const std::string& url, RemoteCallbackState& state) {
+  git_remote* raw = nullptr;
+  if (int rc = git_remote_create_detached(&raw, url.c_str()); rc < 0) {
+    return remote_failure(rc, "reading", url);
+  }
+  RemotePtr remote(raw);
+  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  install_remote_callbacks(callbacks, state);
+  if (int rc = git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr);
+      rc < 0) {
+    return remote_failure(rc, "connecting to", url);
+  }
+  Buf branch;
+  const int rc = git_remote_default_branch(&branch.buf, remote.get());
+  if (rc == GIT_ENOTFOUND) return std::string();
+  if (rc < 0) return remote_failure(rc, "reading the default branch of", url);
+  std::string_view name = branch.view();
+  constexpr std::string_view heads = "refs/heads/";
+  if (name.substr(0, heads.size()) == heads) name.remove_prefix(heads.size());
+  return std::string(name);
+}
+
+struct SingleBranch {
+  std::string branch;
+};
+
+// Creates "origin" fetching only the one branch.
+int create_single_branch_remote(git_remote** out, git_repository* repo, const char* name,
+                                const char* url, void* payload) {
+  const auto& sb = *static_cast<const SingleBranch*>(payload);
+  const std::string spec = sb.branch.empty()
+                               ? std::string("+refs/heads/*:refs/remotes/origin/*")
+                               : "+refs/heads/" + sb.branch + ":refs/remotes/origin/" + sb.branch;
+  return git_remote_create_with_fetchspec(out, repo, name, url, spec.c_str());
+}
+
+Status check_target(const fs::path& target, bool& created) {
+  std::error_code ec;
+  if (!fs::exists(target, ec)) {
+    created = true;
+    return {};
+  }
+  if (!fs::is_directory(target, ec) || !fs::is_empty(target, ec)) {
+    return Error(Errc::conflict,
+                 "clone target " + target.string() + " already exists and is not empty");
+  }
+  return {};
+}
+
+void undo_target(const fs::path& target, bool created) {
+  std::error_code ec;
+  if (created) {
+    fs::remove_all(target, ec);
+    return;
+  }
+  for (const auto& entry : fs::directory_iterator(target, ec)) fs::remove_all(entry.path(), ec);
+}
+
+}  // namespace
+
+Result<CloneResult> clone_repo(const CloneOptions& options, const Logger& log) {
+  if (options.url.empty()) return Error(Errc::invalid_input, "clone: empty repository URL");
+  if (options.target.empty()) return Error(Errc::invalid_input, "clone: empty target directory");
+  Libgit2 libgit2;
+  bool created = false;
+  WS_TRY(check_target(options.target, created));
+
+  const std::string shown_url = redact_url(options.url);
+  RemoteCallbackState state;
+  state.credentials = options.credentials;
+  state.log = &log;
+  state.item = shown_url;
+
+  SingleBranch single{options.branch};
+  if (single.branch.empty()) {
+    RemoteCallbackState probe = state;
+    auto found = remote_default_branch(options.url, probe);
+    if (!found) return std::move(found).error();
+    single.branch = *found;
+  }
+
+  log.info("clone.start", "cloning " + shown_url +
+                              (single.branch.empty() ? "" : " (branch " + single.branch + ")") +
+                              " into " + options.target.string());
+  git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
+  opts.checkout_branch = single.branch.empty() ? nullptr : single.branch.c_str();
+  opts.remote_cb = create_single_branch_remote;
+  opts.remote_cb_payload = &single;
+  install_remote_callbacks(opts.fetch_opts.callbacks, state);
+
+  git_repository* raw = nullptr;
+  const int rc = git_clone(&raw, options.url.c_str(), options.target.c_str(), &opts);
+  RepositoryPtr repo(raw);
+  if (rc < 0) {
+    Error err = remote_failure(rc, "cloning", options.url);
+    repo.reset();
+    undo_target(options.target, created);
+    return err;
+  }
+  if (auto st = write_identity(repo.get(), options.identity); !st) {
+    repo.reset();
+    undo_target(options.target, created);
+    return std::move(st).error();
+  }
+
+  CloneResult result;
+  result.branch = single.branch;
+  git_oid head;
+  if (git_reference_name_to_id(&head, repo.get(), "HEAD") == 0) result.head_sha = oid_hex(head);
+  log.info("clone.done", "cloned " + shown_url + " into " + options.target.string() +
+                             (result.head_sha.empty() ? " (empty repository)"
+                                                      : " at " + result.head_sha.substr(0, 12)));
+  return result;
+}
+
+}  // namespace ws::git

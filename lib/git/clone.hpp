@@ -1,0 +1,38 @@
+// Cloning one repository into the workspace (SPEC §3 step 4): one branch
+// only, credentials from a CredentialProvider, failures classified so the
+// caller can say whether it was authentication, not-found or network.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "auth/credential_provider.hpp"
+#include "common/error.hpp"
+#include "common/log.hpp"
+#include "git/identity.hpp"
+
+namespace ws::git {
+
+struct CloneOptions {
+  std::string url;                 // may carry no secret: credentials come from `credentials`
+  std::filesystem::path target;    // must be absent or an empty directory
+  std::string branch;              // empty: the remote's default branch
+  Identity identity;
+  // Asked for (protocol, host) when the remote wants credentials; may be
+  // null (anonymous). Borrowed for the duration of the call.
+  const auth::CredentialProvider* credentials = nullptr;
+};
+
+struct CloneResult {
+  std::string branch;    // the branch checked out ("" for an empty remote)
+  std::string head_sha;  // "" for an empty remote
+};
+
+// Clones `url` into `target`, fetching only the one branch (the given one or
+// the remote's default) and checking it out. Errors: invalid_input (empty
+// URL/target), conflict (target exists and is not empty), auth, not_found
+// (repository or branch), network, git (anything else). On failure the
+// target is removed again if this call created it.
+Result<CloneResult> clone_repo(const CloneOptions& options, const Logger& log);
+
+}  // namespace ws::git

@@ -1,0 +1,77 @@
+#include "git/patch_applier.hpp"
+
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "git/libgit2.hpp"
+
+namespace ws::git {
+
+namespace {
+
+struct OnlyDelta {
+  size_t wanted = 0;
+  size_t seen = 0;
+};
+
+// git_apply's delta filter: apply the `wanted`-th delta, skip the others.
+int only_one_delta(const git_diff_delta*, void* payload) {
+  auto& only = *static_cast<OnlyDelta*>(payload);
+  return only.seen++ == only.wanted ? 0 : 1;
+}
+
+const char* delta_path(const git_diff_delta* d) {
+  return d->new_file.path != nullptr && d->status != GIT_DELTA_DELETED ? d->new_file.path
+                                                                       : d->old_file.path;
+}
+
+}  // namespace
+
+Result<ApplyReport> PatchApplier::apply(const std::filesystem::path& path, ApplyTarget target,
+                                        const Logger& log) const {
+  ApplyReport report;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0) {
+    return report;
+  }
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return Error(Errc::io, "cannot read " + path.string());
+
+  git_diff* raw = nullptr;
+  if (git_diff_from_buffer(&raw, text.data(), text.size()) < 0) {
+    return git_failure("parsing " + path.string(), Errc::invalid_input);
+  }
+  DiffPtr diff(raw);
+  const size_t n = git_diff_num_deltas(diff.get());
+  if (n == 0) return report;
+  const git_apply_location_t location =
+      target == ApplyTarget::worktree ? GIT_APPLY_LOCATION_WORKDIR : GIT_APPLY_LOCATION_INDEX;
+
+  // All at once first (one checkout); file by file only when that fails.
+  if (git_apply(repo_, diff.get(), location, nullptr) == 0) {
+    report.applied = n;
+    return report;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    OnlyDelta only{i, 0};
+    git_apply_options opts = GIT_APPLY_OPTIONS_INIT;
+    opts.delta_cb = only_one_delta;
+    opts.payload = &only;
+    if (git_apply(repo_, diff.get(), location, &opts) == 0) {
+      ++report.applied;
+      continue;
+    }
+    const std::string file = delta_path(git_diff_get_delta(diff.get(), i));
+    const git_error* e = git_error_last();
+    log.warn("restore.patch_rejected",
+             "could not apply the saved " +
+                 std::string(target == ApplyTarget::worktree ? "work-tree" : "staged") +
+                 " change to " + file + ": " + (e != nullptr && e->message ? e->message : "unknown"));
+    report.rejected.push_back(file);
+  }
+  return report;
+}
+
+}  // namespace ws::git
