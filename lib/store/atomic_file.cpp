@@ -1,0 +1,134 @@
+#include "store/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <system_error>
+#include <vector>
+
+namespace ws::store {
+namespace fs = std::filesystem;
+namespace {
+
+Error errno_error(std::string_view what, const fs::path& p) {
+  return Error(Errc::io, std::string(what) + " " + p.string() + ": " + std::strerror(errno));
+}
+
+std::string random_suffix() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string s(10, 'x');
+  for (auto& c : s) c = alphabet[rng() % (sizeof alphabet - 1)];
+  return s;
+}
+
+}  // namespace
+
+Result<AtomicFile> AtomicFile::create(const fs::path& dest, const fs::path& temp_dir) {
+  const fs::path dir = temp_dir.empty() ? dest.parent_path() : temp_dir;
+  std::error_code ec;
+  if (!dest.parent_path().empty()) fs::create_directories(dest.parent_path(), ec);
+  if (!ec && !dir.empty()) fs::create_directories(dir, ec);
+  if (ec) {
+    const bool blocked = ec == std::errc::file_exists || ec == std::errc::not_a_directory;
+    return Error(blocked ? Errc::conflict : Errc::io,
+                 "cannot create the directory for " + dest.string() + ": " + ec.message());
+  }
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    fs::path temp = dir / ("." + dest.filename().string().substr(0, 100) + ".ws-" + random_suffix());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) return AtomicFile(dest, std::move(temp), fd);
+    if (errno != EEXIST) return errno_error("cannot create a temporary file for", dest);
+  }
+  return Error(Errc::io, "no free temporary name for " + dest.string());
+}
+
+AtomicFile::AtomicFile(AtomicFile&& o) noexcept
+    : dest_(std::move(o.dest_)), temp_(std::move(o.temp_)), fd_(o.fd_), committed_(o.committed_) {
+  o.fd_ = -1;
+  o.committed_ = true;
+}
+
+AtomicFile::~AtomicFile() {
+  close_fd();
+  if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
+}
+
+void AtomicFile::close_fd() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Status AtomicFile::write(std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd_, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno_error("cannot write", temp_);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+Status AtomicFile::copy_from(const fs::path& src) {
+  const int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) {
+    return Error(errno == ENOENT ? Errc::not_found : Errc::io,
+                 "cannot read " + src.string() + ": " + std::strerror(errno));
+  }
+  std::vector<char> buf(1 << 18);
+  Status st;
+  while (true) {
+    const ssize_t n = ::read(in, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      st = errno_error("cannot read", src);
+      break;
+    }
+    if (n == 0) break;
+    st = write(std::string_view(buf.data(), static_cast<size_t>(n)));
+    if (!st) break;
+  }
+  ::close(in);
+  return st;
+}
+
+Status AtomicFile::commit(std::optional<double> mtime) {
+  if (fd_ >= 0 && ::close(fd_) != 0) {
+    fd_ = -1;
+    return errno_error("cannot close", temp_);
+  }
+  fd_ = -1;
+  if (mtime) WS_TRY(set_mtime(temp_, *mtime));
+  if (::rename(temp_.c_str(), dest_.c_str()) != 0) {
+    return Error(errno == EISDIR || errno == ENOTDIR ? Errc::conflict : Errc::io,
+                 "cannot move a file into place at " + dest_.string() + ": " + std::strerror(errno));
+  }
+  committed_ = true;
+  return {};
+}
+
+Status set_mtime(const fs::path& path, double seconds) {
+  timespec ts{};
+  ts.tv_sec = static_cast<time_t>(std::floor(seconds));
+  ts.tv_nsec = std::lround((seconds - std::floor(seconds)) * 1e9);
+  if (ts.tv_nsec >= 1'000'000'000) {
+    ++ts.tv_sec;
+    ts.tv_nsec -= 1'000'000'000;
+  }
+  const timespec times[2] = {ts, ts};
+  if (::utimensat(AT_FDCWD, path.c_str(), times, 0) != 0) return errno_error("cannot set the mtime of", path);
+  return {};
+}
+
+double mtime_of(const struct stat& st) {
+  return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) / 1e9;
+}
+
+}  // namespace ws::store

@@ -1,0 +1,57 @@
+// A file that appears at its destination whole or not at all: bytes go to a
+// uniquely named temporary file (beside the destination unless told
+// otherwise, so the final rename stays on one filesystem), and commit()
+// sets the modification time and renames it into place. Destroyed
+// uncommitted, the temporary file is removed and the destination is as it was.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+#include "common/error.hpp"
+
+namespace ws::store {
+
+class AtomicFile {
+ public:
+  // Creates the destination's parent directories and the temporary file
+  // (mode 0666 less the umask, as a plain create would give).
+  static Result<AtomicFile> create(const std::filesystem::path& dest,
+                                   const std::filesystem::path& temp_dir = {});
+
+  AtomicFile(AtomicFile&& o) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  // Where the bytes go; another writer (the HTTP layer) may open it by name.
+  const std::filesystem::path& temp_path() const { return temp_; }
+  const std::filesystem::path& dest() const { return dest_; }
+
+  Status write(std::string_view data);
+  // Copies all of `src` into the temporary file.
+  Status copy_from(const std::filesystem::path& src);
+  // Sets the temporary file's mtime (seconds since the epoch), if given,
+  // then renames it over the destination.
+  Status commit(std::optional<double> mtime);
+
+ private:
+  AtomicFile(std::filesystem::path dest, std::filesystem::path temp, int fd)
+      : dest_(std::move(dest)), temp_(std::move(temp)), fd_(fd) {}
+  void close_fd();
+
+  std::filesystem::path dest_, temp_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+// Sets a file's modification time (and its access time to the same value).
+Status set_mtime(const std::filesystem::path& path, double seconds);
+// A file's modification time in seconds since the epoch, with nanoseconds.
+double mtime_of(const struct stat& st);
+
+}  // namespace ws::store

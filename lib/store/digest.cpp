@@ -1,0 +1,124 @@
+#include "store/digest.hpp"
+
+#include <openssl/hmac.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+namespace ws::store {
+
+Digest::Digest(const EVP_MD* md) : ctx_(EVP_MD_CTX_new()) {
+  // Allocation failure of a few bytes is not a recoverable condition here.
+  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), md, nullptr) != 1) std::abort();
+}
+
+Digest Digest::md5() { return Digest(EVP_md5()); }
+Digest Digest::sha256() { return Digest(EVP_sha256()); }
+
+void Digest::update(std::string_view data) {
+  EVP_DigestUpdate(ctx_.get(), data.data(), data.size());
+}
+
+std::string Digest::finish() {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx_.get(), out.data(), &len);
+  return std::string(reinterpret_cast<const char*>(out.data()), len);
+}
+
+std::string to_hex(std::string_view raw) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(raw.size() * 2);
+  for (unsigned char c : raw) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 0xf]);
+  }
+  return out;
+}
+
+Result<std::string> from_hex(std::string_view hex) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() % 2 != 0) return Error(Errc::protocol, "odd-length hex string");
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return Error(Errc::protocol, "not a hex string");
+    out.push_back(static_cast<char>(hi << 4 | lo));
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view raw) {
+  std::string out(4 * ((raw.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(raw.data()),
+                                static_cast<int>(raw.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+Result<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return Error(Errc::protocol, "base64 length is not a multiple of 4");
+  std::string out(3 * (text.size() / 4), '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return Error(Errc::protocol, "malformed base64");
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  size_t len = static_cast<size_t>(n);
+  for (size_t i = text.size(); i > 0 && text[i - 1] == '=' && len > 0; --i) --len;
+  out.resize(len);
+  return out;
+}
+
+std::string md5_hex(std::string_view data) {
+  auto d = Digest::md5();
+  d.update(data);
+  return to_hex(d.finish());
+}
+
+std::string sha256_hex(std::string_view data) {
+  auto d = Digest::sha256();
+  d.update(data);
+  return to_hex(d.finish());
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+  return std::string(reinterpret_cast<const char*>(out.data()), len);
+}
+
+Result<std::string> md5_file_hex(const std::filesystem::path& path, uint64_t offset,
+                                 uint64_t length) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(Errc::io, "cannot read " + path.string() + ": " + std::strerror(errno));
+  in.seekg(static_cast<std::streamoff>(offset));
+  auto d = Digest::md5();
+  std::vector<char> buf(1 << 18);
+  uint64_t left = length;
+  while (left > 0 && in) {
+    const auto want = static_cast<std::streamsize>(std::min<uint64_t>(buf.size(), left));
+    in.read(buf.data(), want);
+    const auto got = in.gcount();
+    if (got <= 0) break;
+    d.update(std::string_view(buf.data(), static_cast<size_t>(got)));
+    left -= static_cast<uint64_t>(got);
+  }
+  if (in.bad()) return Error(Errc::io, "reading " + path.string() + " failed");
+  return to_hex(d.finish());
+}
+
+}  // namespace ws::store

@@ -1,0 +1,21 @@
+// The metadata conventions rclone uses on S3 objects, which the scripts'
+// state and ours share (SPEC §2): the file's modification time in
+// X-Amz-Meta-Mtime as seconds with a decimal fraction, and for multipart
+// uploads the whole file's MD5 in X-Amz-Meta-Md5chksum, base64.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ws::store {
+
+inline constexpr std::string_view kMtimeHeader = "X-Amz-Meta-Mtime";
+inline constexpr std::string_view kMd5chksumHeader = "X-Amz-Meta-Md5chksum";
+
+// 1700000000.5 -> "1700000000.5"; nanosecond digits, trailing zeros trimmed.
+std::string format_mtime(double seconds);
+// "1700000000.123456789" -> seconds; std::nullopt when malformed.
+std::optional<double> parse_mtime(std::string_view text);
+
+}  // namespace ws::store
