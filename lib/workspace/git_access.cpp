@@ -1,0 +1,7 @@
+#include "workspace/git_access.hpp"
+
+namespace ws::workspace {
+
+GitAccess resolve_git_access(const spec::Config&, const Logger&) { return GitAccess{}; }
+
+}  // namespace ws::workspace

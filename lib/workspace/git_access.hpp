@@ -1,0 +1,23 @@
+// What hydrate hands the git layer: the credential provider that gives each
+// host only its own token, and the identity for cloned repos (SPEC §4).
+#pragma once
+
+#include <memory>
+
+#include "auth/credential_provider.hpp"
+#include "common/log.hpp"
+#include "git/identity.hpp"
+#include "spec/config.hpp"
+
+namespace ws::workspace {
+
+struct GitAccess {
+  std::unique_ptr<auth::CredentialProvider> credentials;  // null: anonymous
+  git::Identity identity;
+};
+
+// Resolves the API token and the git tokens as SPEC §4 says. Never fails:
+// every problem is a warning and hydrate goes on without that token.
+GitAccess resolve_git_access(const spec::Config& cfg, const Logger& log);
+
+}  // namespace ws::workspace

@@ -1,0 +1,22 @@
+// The session's metadata.json (SPEC §2), written after every sync cycle:
+// {"lastSync": ISO-8601 UTC, "session", "namespace", "pathsSynced": N}.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace ws::workspace {
+
+struct SessionMetadata {
+  std::chrono::system_clock::time_point last_sync;
+  std::string session;
+  std::string namespace_;
+  int paths_synced = 0;
+};
+
+// "2026-11-27T09:30:00Z"
+std::string iso8601_utc(std::chrono::system_clock::time_point t);
+
+std::string to_json(const SessionMetadata& m);
+
+}  // namespace ws::workspace

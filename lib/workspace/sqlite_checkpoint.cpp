@@ -1,0 +1,103 @@
+#include "workspace/sqlite_checkpoint.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <system_error>
+
+namespace ws::workspace {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
+
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+};
+using StmtHandle = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+enum class Outcome { done, busy, failed };
+
+// Returns the outcome and, on failure, SQLite's message.
+Outcome checkpoint_one(const fs::path& file, std::chrono::milliseconds busy_timeout,
+                       std::string& why) {
+  sqlite3* raw = nullptr;
+  // No URI, no create: a database that vanished since the scan is not made anew.
+  const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  DbHandle db(raw);
+  if (rc != SQLITE_OK) {
+    why = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
+    return Outcome::failed;
+  }
+  sqlite3_busy_timeout(db.get(), static_cast<int>(busy_timeout.count()));
+  sqlite3_stmt* raw_stmt = nullptr;
+  if (sqlite3_prepare_v2(db.get(), "PRAGMA wal_checkpoint(TRUNCATE)", -1, &raw_stmt, nullptr) !=
+      SQLITE_OK) {
+    why = sqlite3_errmsg(db.get());
+    return Outcome::failed;
+  }
+  StmtHandle stmt(raw_stmt);
+  const int step = sqlite3_step(stmt.get());
+  if (step == SQLITE_BUSY || step == SQLITE_LOCKED) return Outcome::busy;
+  if (step != SQLITE_ROW) {
+    why = sqlite3_errmsg(db.get());
+    return Outcome::failed;
+  }
+  // Row: (busy, log frames, checkpointed frames); busy=1 means the
+  // checkpoint could not finish because of a reader or writer.
+  return sqlite3_column_int(stmt.get(), 0) != 0 ? Outcome::busy : Outcome::done;
+}
+
+}  // namespace
+
+bool is_sqlite_database(const fs::path& file) {
+  static constexpr std::array<char, 16> kHeader = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                                   'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+  std::ifstream in(file, std::ios::binary);
+  std::array<char, 16> head{};
+  if (!in.read(head.data(), head.size())) return false;
+  return head == kHeader;
+}
+
+CheckpointReport checkpoint_databases(const fs::path& dir, const Logger& log,
+                                      std::chrono::milliseconds busy_timeout) {
+  CheckpointReport report;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return report;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (!it->is_regular_file(type_ec) || it->is_symlink(type_ec)) continue;
+    const fs::path& file = it->path();
+    if (!is_sqlite_database(file)) continue;
+    ++report.databases;
+    std::string why;
+    switch (checkpoint_one(file, busy_timeout, why)) {
+      case Outcome::done:
+        ++report.checkpointed;
+        log.debug("sqlite.checkpointed", "checkpointed " + file.string());
+        break;
+      case Outcome::busy:
+        ++report.busy;
+        log.warn("sqlite.busy", "SQLite database " + file.string() +
+                                    " stayed busy; its write-ahead log is uploaded beside it");
+        break;
+      case Outcome::failed:
+        ++report.failed;
+        log.warn("sqlite.checkpoint_failed",
+                 "could not checkpoint SQLite database " + file.string() + ": " + why);
+        break;
+    }
+  }
+  return report;
+}
+
+}  // namespace ws::workspace
