@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/redact.hpp"
+#include "spec/json_fields.hpp"
 
 namespace ws::spec {
 namespace json = boost::json;
@@ -24,42 +25,10 @@ std::string_view remote_path(std::string_view url) {
   return url;
 }
 
-const char* kind_name(json::kind k) {
-  switch (k) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
-    case json::kind::int64:
-    case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
-  }
-  return "a value";
-}
-
-Result<json::value> parse_json(std::string_view text, std::string_view source) {
-  json::stream_parser parser;
-  boost::system::error_code ec;
-  const size_t consumed = parser.write_some(text.data(), text.size(), ec);
-  if (!ec && consumed < text.size()) {
-    return Error(Errc::invalid_input, std::string(source) +
-                                          " is not valid JSON (at byte " + std::to_string(consumed) +
-                                          "): unexpected data after the JSON value");
-  }
-  if (!ec) parser.finish(ec);
-  if (ec) {
-    const size_t at = std::min(consumed, text.size());
-    return Error(Errc::invalid_input, std::string(source) + " is not valid JSON (at byte " +
-                                          std::to_string(at) + "): " + ec.message());
-  }
-  return parser.release();
-}
-
 Result<RepoSpec> parse_item(const json::value& item, const std::string& where) {
   if (!item.is_object()) {
     return Error(Errc::invalid_input,
-                 where + " must be an object {\"url\": ...}, got " + kind_name(item.kind()));
+                 where + " must be an object {\"url\": ...}, got " + jsonf::kind_name(item.kind()));
   }
   const auto& obj = item.get_object();
   RepoSpec spec;
@@ -69,7 +38,7 @@ Result<RepoSpec> parse_item(const json::value& item, const std::string& where) {
   }
   if (!url->is_string()) {
     return Error(Errc::invalid_input,
-                 where + ".url must be a string, got " + kind_name(url->kind()));
+                 where + ".url must be a string, got " + jsonf::kind_name(url->kind()));
   }
   spec.url = std::string(url->get_string());
   if (spec.url.empty()) return Error(Errc::invalid_input, where + ".url is empty");
@@ -77,14 +46,14 @@ Result<RepoSpec> parse_item(const json::value& item, const std::string& where) {
   if (const auto* branch = obj.if_contains("branch"); branch != nullptr && !branch->is_null()) {
     if (!branch->is_string()) {
       return Error(Errc::invalid_input,
-                   where + ".branch must be a string, got " + kind_name(branch->kind()));
+                   where + ".branch must be a string, got " + jsonf::kind_name(branch->kind()));
     }
     if (!branch->get_string().empty()) spec.branch = std::string(branch->get_string());
   }
   if (const auto* ap = obj.if_contains("autoPush"); ap != nullptr && !ap->is_null()) {
     if (!ap->is_bool()) {
       return Error(Errc::invalid_input,
-                   where + ".autoPush must be a boolean, got " + kind_name(ap->kind()));
+                   where + ".autoPush must be a boolean, got " + jsonf::kind_name(ap->kind()));
     }
     spec.auto_push = ap->get_bool();
   }
@@ -112,11 +81,11 @@ Result<std::string> repo_name_from_url(std::string_view url) {
 }
 
 Result<std::vector<RepoSpec>> parse_repos_json(std::string_view text, std::string_view source) {
-  auto doc = parse_json(text, source);
+  auto doc = jsonf::parse(text, source);
   if (!doc) return std::move(doc).error();
   if (!doc->is_array()) {
     return Error(Errc::invalid_input, std::string(source) + " must be a JSON array, got " +
-                                          kind_name(doc->kind()));
+                                          jsonf::kind_name(doc->kind()));
   }
   std::vector<RepoSpec> repos;
   const auto& items = doc->get_array();

@@ -64,8 +64,8 @@ TEST_CASE("the env-var table marks tokens and keys as secret") {
 
 TEST_CASE("the markdown table has one row per variable") {
   const auto md = ws::spec::env_table_markdown();
-  CHECK(md.rfind("| Variable | Default | Meaning |\n|---|---|---|\n", 0) == 0);
-  CHECK(md.find("| `SYNC_INTERVAL` | `60` | sidecar: seconds between sync cycles |") !=
+  CHECK(md.rfind("| Variable | Default | Read by | Meaning |\n|---|---|---|---|\n", 0) == 0);
+  CHECK(md.find("| `SYNC_INTERVAL` | `60` | sync | sidecar: seconds between sync cycles |") !=
         std::string::npos);
   size_t rows = 0;
   for (char ch : md) rows += ch == '\n';

@@ -1,0 +1,31 @@
+// A CP agentic session as the pod plan needs it: identity, repos (RepoURL /
+// Repos precedence of repo_spec.hpp) and the active workflow, read from the
+// session's JSON. Keys match case-insensitively (json_fields.hpp); fields
+// the plan does not need are ignored so the CP can pass its whole object.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+#include "spec/config.hpp"
+#include "spec/repo_spec.hpp"
+
+namespace ws::spec {
+
+struct SessionSpec {
+  std::string name;            // "name" (required), the pod's SESSION_NAME
+  std::string namespace_name;  // "namespace" (required)
+  std::string project;         // "project", default: namespace
+  std::string id;              // "id", the pod's SESSION_ID; may be empty
+  std::vector<RepoSpec> repos;            // "RepoURL" + "Repos" (a JSON string or an array)
+  std::optional<WorkflowSpec> workflow;   // "workflow": {"gitUrl", "branch"?, "path"?}
+};
+
+// Errors (invalid_input) name the field: "session.workflow.gitUrl must be a
+// string, got a number".
+Result<SessionSpec> parse_session(std::string_view json);
+
+}  // namespace ws::spec

@@ -1,0 +1,230 @@
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+
+#include "spec/pod_plan.hpp"
+
+namespace json = boost::json;
+using ws::spec::pod_plan_json;
+
+namespace {
+
+const char* kSession =
+    R"({"name":"s1","namespace":"proj","id":"uuid-1",)"
+    R"("Repos":"[{\"url\":\"https://github.com/o/app.git\",\"branch\":\"dev\"}]",)"
+    R"("workflow":{"gitUrl":"https://github.com/o/flows","path":"spec-kit"}})";
+const char* kBareSession = R"({"name":"s1","namespace":"proj"})";
+const char* kMinio = R"("sharedMinio":{"accessKey":"minio","secretKey":"minio123"})";
+
+json::object plan(std::string_view session, std::string_view settings) {
+  auto r = pod_plan_json(session, settings);
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  return json::parse(*r).as_object();
+}
+
+std::string error_of(std::string_view session, std::string_view settings) {
+  auto r = pod_plan_json(session, settings);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == ws::Errc::invalid_input);
+  return r.error().message;
+}
+
+// The env entry `name` of a container, or null.
+json::value env_of(const json::value& container, std::string_view name) {
+  for (const auto& e : container.at("env").as_array()) {
+    if (e.at("name").as_string() == name) return e;
+  }
+  return nullptr;
+}
+
+std::string env_value(const json::value& container, std::string_view name) {
+  const auto e = env_of(container, name);
+  REQUIRE_MESSAGE(e.is_object(), name);
+  return std::string(e.at("value").as_string());
+}
+
+}  // namespace
+
+TEST_CASE("a session without repos, workflow or storage needs neither container") {
+  const auto p = plan(kBareSession, "");
+  CHECK(p.at("initHydrate") == false);
+  CHECK(p.at("stateSync") == false);
+  CHECK(p.at("initContainers").as_array().empty());
+  CHECK(p.at("containers").as_array().empty());
+  CHECK(p.at("storage").at("source") == "none");
+  CHECK(json::serialize(p.at("volumes")) == R"([{"name":"workspace","emptyDir":{}}])");
+  CHECK(json::serialize(p.at("workspaceMount")) == R"({"name":"workspace","mountPath":"/workspace"})");
+}
+
+TEST_CASE("repos without storage need only init-hydrate") {
+  const auto p = plan(kSession, "{}");
+  CHECK(p.at("initHydrate") == true);
+  CHECK(p.at("stateSync") == false);
+  const auto& init = p.at("initContainers").at(0);
+  CHECK(init.at("name") == "init-hydrate");
+  CHECK(init.at("image") == "quay.io/ambient_code/vteam_state_sync");
+  CHECK(json::serialize(init.at("command")) == R"(["ambient-workspace","hydrate"])");
+  CHECK(env_of(init, "S3_ENDPOINT").is_null());
+}
+
+TEST_CASE("a workflow alone needs init-hydrate, which clones it") {
+  const auto p = plan(R"({"name":"s","namespace":"p","workflow":{"gitUrl":"https://h/o/wf"}})", "");
+  CHECK(p.at("initHydrate") == true);
+}
+
+TEST_CASE("storage alone needs both containers") {
+  const auto p = plan(kBareSession, std::string("{") + kMinio + "}");
+  CHECK(p.at("initHydrate") == true);
+  CHECK(p.at("stateSync") == true);
+  CHECK(json::serialize(p.at("storage")) ==
+        R"({"source":"shared-minio","endpoint":"http://minio.ambient-code.svc:9000","bucket":"ambient-sessions"})");
+}
+
+TEST_CASE("init-hydrate gets the session's env of SPEC §1") {
+  const auto p = plan(kSession, std::string(R"({"backendApiUrl":"http://backend:8080/api",)") +
+                                    R"("cpTokenUrl":"http://cp:8080/token","botToken":"bot",)" +
+                                    kMinio + "}");
+  const auto& init = p.at("initContainers").at(0);
+  CHECK(env_value(init, "SESSION_NAME") == "s1");
+  CHECK(env_value(init, "NAMESPACE") == "proj");
+  CHECK(env_value(init, "PROJECT_NAME") == "proj");
+  CHECK(env_value(init, "SESSION_ID") == "uuid-1");
+  CHECK(env_value(init, "REPOS_JSON") == R"([{"url":"https://github.com/o/app.git","branch":"dev"}])");
+  CHECK(env_value(init, "ACTIVE_WORKFLOW_GIT_URL") == "https://github.com/o/flows");
+  CHECK(env_value(init, "ACTIVE_WORKFLOW_BRANCH") == "main");
+  CHECK(env_value(init, "ACTIVE_WORKFLOW_PATH") == "spec-kit");
+  CHECK(env_value(init, "S3_ENDPOINT") == "http://minio.ambient-code.svc:9000");
+  CHECK(env_value(init, "S3_BUCKET") == "ambient-sessions");
+  CHECK(env_value(init, "AWS_ACCESS_KEY_ID") == "minio");
+  CHECK(env_value(init, "AWS_SECRET_ACCESS_KEY") == "minio123");
+  CHECK(env_value(init, "RUNNER_STATE_DIR") == ".claude");
+  CHECK(env_value(init, "BACKEND_API_URL") == "http://backend:8080/api");
+  CHECK(env_value(init, "AMBIENT_CP_TOKEN_URL") == "http://cp:8080/token");
+  CHECK(env_value(init, "BOT_TOKEN") == "bot");
+}
+
+TEST_CASE("the sidecar gets only the variables the sync reads") {
+  const auto p = plan(kSession, std::string(R"({"botToken":"bot",)") + kMinio + "}");
+  const auto& sidecar = p.at("containers").at(0);
+  CHECK(sidecar.at("name") == "state-sync");
+  CHECK(json::serialize(sidecar.at("command")) == R"(["ambient-workspace","sync"])");
+  CHECK(env_value(sidecar, "SESSION_NAME") == "s1");
+  CHECK(env_value(sidecar, "AWS_SECRET_ACCESS_KEY") == "minio123");
+  CHECK(env_of(sidecar, "REPOS_JSON").is_null());
+  CHECK(env_of(sidecar, "BOT_TOKEN").is_null());
+}
+
+TEST_CASE("the sidecar mounts the workspace and the state directory under /app via subPath") {
+  const auto p = plan(kBareSession, std::string(R"({"runnerStateDir":"./.gemini/",)") + kMinio + "}");
+  const auto& sidecar = p.at("containers").at(0);
+  CHECK(json::serialize(sidecar.at("volumeMounts")) ==
+        R"([{"name":"workspace","mountPath":"/workspace"},)"
+        R"({"name":"workspace","mountPath":"/app/.gemini","subPath":".gemini"}])");
+  CHECK(env_value(sidecar, "RUNNER_STATE_DIR") == ".gemini");
+  const auto& init = p.at("initContainers").at(0);
+  CHECK(json::serialize(init.at("volumeMounts")) == R"([{"name":"workspace","mountPath":"/workspace"}])");
+}
+
+TEST_CASE("init-hydrate runs as root, the sidecar as non-root, both without privileges") {
+  const auto p = plan(kBareSession, std::string("{") + kMinio + "}");
+  CHECK(json::serialize(p.at("initContainers").at(0).at("securityContext")) ==
+        R"({"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},)"
+        R"("readOnlyRootFilesystem":false,"runAsUser":0})");
+  CHECK(json::serialize(p.at("containers").at(0).at("securityContext")) ==
+        R"({"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},)"
+        R"("readOnlyRootFilesystem":false,"runAsNonRoot":true,"runAsUser":1001})");
+}
+
+TEST_CASE("image and pull policy come from the settings") {
+  const auto p = plan(kSession, R"({"stateSyncImage":"registry.local/sync:1","imagePullPolicy":"Never"})");
+  CHECK(p.at("initContainers").at(0).at("image") == "registry.local/sync:1");
+  CHECK(p.at("initContainers").at(0).at("imagePullPolicy") == "Never");
+}
+
+TEST_CASE("custom project storage wins over the cluster's") {
+  const auto p = plan(kBareSession,
+                      std::string(R"({"projectStorage":{"storageMode":"custom","S3_ENDPOINT":"https://s3.example",)") +
+                          R"("S3_BUCKET":"mine","S3_ACCESS_KEY":"AK","S3_SECRET_KEY":"SK"},)" + kMinio + "}");
+  CHECK(p.at("storage").at("source") == "custom");
+  CHECK(env_value(p.at("containers").at(0), "S3_BUCKET") == "mine");
+  CHECK(env_value(p.at("containers").at(0), "AWS_ACCESS_KEY_ID") == "AK");
+}
+
+TEST_CASE("secret references become secretKeyRef env entries instead of values") {
+  const auto p = plan(
+      kBareSession,
+      R"({"secretRefs":{"AWS_ACCESS_KEY_ID":{"name":"minio-credentials","key":"access-key"},)"
+      R"("AWS_SECRET_ACCESS_KEY":{"name":"minio-credentials","key":"secret-key"},)"
+      R"("GITHUB_TOKEN":{"name":"gh","key":"token"}}})");
+  CHECK(p.at("stateSync") == true);
+  const auto& init = p.at("initContainers").at(0);
+  CHECK(json::serialize(env_of(init, "AWS_ACCESS_KEY_ID")) ==
+        R"({"name":"AWS_ACCESS_KEY_ID","valueFrom":{"secretKeyRef":{"name":"minio-credentials","key":"access-key"}}})");
+  CHECK(env_of(init, "GITHUB_TOKEN").at("valueFrom").at("secretKeyRef").at("name") == "gh");
+  CHECK(env_of(p.at("containers").at(0), "GITHUB_TOKEN").is_null());
+}
+
+TEST_CASE("extra env goes to the containers that read each variable") {
+  const auto p = plan(kSession, std::string(R"({"env":{"SYNC_INTERVAL":"30","GITHUB_HOSTS":"ghe.corp"},)") +
+                                    kMinio + "}");
+  CHECK(env_value(p.at("containers").at(0), "SYNC_INTERVAL") == "30");
+  CHECK(env_of(p.at("containers").at(0), "GITHUB_HOSTS").is_null());
+  CHECK(env_value(p.at("initContainers").at(0), "GITHUB_HOSTS") == "ghe.corp");
+  CHECK(env_of(p.at("initContainers").at(0), "SYNC_INTERVAL").is_null());
+}
+
+TEST_CASE("incomplete storage settings are an error naming what is missing") {
+  CHECK(error_of(kBareSession, R"({"projectStorage":{"storageMode":"custom","S3_BUCKET":"b"}})") ==
+        "the project's storage mode is 'custom' but its S3_ENDPOINT, S3_ACCESS_KEY and "
+        "S3_SECRET_KEY are not set");
+}
+
+TEST_CASE("settings that are not a JSON object are refused") {
+  CHECK(error_of(kBareSession, "[]") == "settings must be a JSON object, got an array");
+  CHECK(error_of(kBareSession, "{,").rfind("settings is not valid JSON (at byte 1)", 0) == 0);
+}
+
+TEST_CASE("an unknown settings field is refused, listing the known ones") {
+  CHECK(error_of(kBareSession, R"({"stateSyncImg":"x"})")
+            .rfind("settings.stateSyncImg is not a known field (known: stateSyncImage, ", 0) == 0);
+  CHECK(error_of(kBareSession, R"({"sharedMinio":{"user":"x"}})") ==
+        "settings.sharedMinio.user is not a known field (known: accessKey, secretKey)");
+}
+
+TEST_CASE("settings fields of the wrong type are refused by name") {
+  CHECK(error_of(kBareSession, R"({"botToken":42})") == "settings.botToken must be a string, got a number");
+  CHECK(error_of(kBareSession, R"({"clusterStorage":"minio"})") ==
+        "settings.clusterStorage must be an object, got a string");
+}
+
+TEST_CASE("a bad image pull policy is refused") {
+  CHECK(error_of(kBareSession, R"({"imagePullPolicy":"always"})") ==
+        "settings.imagePullPolicy must be Always, IfNotPresent or Never, got 'always'");
+}
+
+TEST_CASE("a bad runnerStateDir is refused") {
+  CHECK(error_of(kBareSession, R"({"runnerStateDir":"/abs"})") ==
+        "settings.runnerStateDir '/abs' must be relative to the workspace, not an absolute path");
+}
+
+TEST_CASE("a secret reference to an unknown variable or without a key is refused") {
+  CHECK(error_of(kBareSession, R"({"secretRefs":{"PASSWORD":{"name":"s","key":"k"}}})") ==
+        "settings.secretRefs.PASSWORD is not a variable of the session pod (see 'ambient-workspace env')");
+  CHECK(error_of(kBareSession, R"({"secretRefs":{"BOT_TOKEN":{"name":"s"}}})") ==
+        R"(settings.secretRefs.BOT_TOKEN needs both "name" and "key")");
+  CHECK(error_of(kBareSession, R"({"secretRefs":{"BOT_TOKEN":"s"}})") ==
+        R"(settings.secretRefs.BOT_TOKEN must be an object {"name", "key"}, got a string)");
+}
+
+TEST_CASE("extra env may not set what the plan derives, nor unknown variables") {
+  CHECK(error_of(kBareSession, R"({"env":{"S3_BUCKET":"b"}})") ==
+        "settings.env.S3_BUCKET is set by the plan from the session and the settings' own fields");
+  CHECK(error_of(kBareSession, R"({"env":{"HOME":"/"}})") ==
+        "settings.env.HOME is not a variable of the session pod (see 'ambient-workspace env')");
+  CHECK(error_of(kBareSession, R"({"env":{"SYNC_INTERVAL":30}})") ==
+        "settings.env.SYNC_INTERVAL must be a string, got a number");
+}
+
+TEST_CASE("session errors come before settings errors") {
+  CHECK(error_of("{}", "[]") == R"(session has no "name")");
+}
