@@ -1,0 +1,238 @@
+// copy_down: list, map every key safely into the tree, skip what is already
+// identical, download the rest in parallel.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cerrno>
+#include <mutex>
+#include <optional>
+
+#include "store/digest.hpp"
+#include "store/object_key.hpp"
+#include "sync/filter.hpp"
+#include "sync/prefix.hpp"
+#include "sync/progress.hpp"
+#include "sync/safe_path.hpp"
+#include "sync/state_db.hpp"
+#include "sync/sync.hpp"
+#include "sync/worker_pool.hpp"
+
+namespace ws::sync {
+namespace {
+
+constexpr int64_t kRacyWindowNs = 2'000'000'000;
+
+int64_t mtime_ns_of(const struct stat& st) {
+  return int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct Planned {
+  store::ObjectInfo object;
+  std::string rel;
+};
+
+class CopyRun {
+ public:
+  CopyRun(store::Store& store, std::string prefix, const fs::path& root, const CopyOptions& opts,
+          const Logger& log)
+      : store_(store), prefix_(std::move(prefix)), root_(root), opts_(opts), log_(log) {}
+
+  Result<SyncSummary> run() {
+    auto filter = ExcludeFilter::compile(opts_.excludes);
+    if (!filter) return std::move(filter).error();
+    filter_ = std::move(*filter);
+    auto listing = store_.list(prefix_);
+    if (!listing) return std::move(listing).error().context("listing " + prefix_);
+    summary_.listed = true;
+    std::error_code ec;
+    if (!opts_.dry_run) {
+      fs::create_directories(root_, ec);
+      if (ec || !fs::is_directory(root_, ec)) {
+        return Error(Errc::io, "cannot create directory " + root_.string() +
+                                   (ec ? ": " + ec.message() : std::string(": a file is in the way")));
+      }
+    }
+    open_state();
+    plan(*listing);
+    if (opts_.dry_run) {
+      summary_.transferred = downloads_.size();
+      for (const auto& d : downloads_) summary_.bytes_transferred += d.object.size;
+      return std::move(summary_);
+    }
+    download();
+    save_state(*listing);
+    log_.info("sync.copied", "copied " + prefix_ + " to " + root_.string() + ": " +
+                                 std::to_string(summary_.transferred) + " downloaded, " +
+                                 std::to_string(summary_.unchanged) + " unchanged, " +
+                                 std::to_string(summary_.failed.size()) + " failed");
+    if (opts_.cancel != nullptr && opts_.cancel->load()) return Error(Errc::cancelled, "copy cancelled");
+    return std::move(summary_);
+  }
+
+ private:
+  void open_state() {
+    if (opts_.state_db.empty() || opts_.dry_run) return;
+    auto db = StateDb::open(opts_.state_db);
+    if (!db) {
+      log_.warn("sync.state_db", db.error().message + "; continuing without the cache");
+      return;
+    }
+    db_.emplace(std::move(*db));
+    root_key_ = fs::absolute(root_).lexically_normal().string();
+    auto cache = db_->load_hashes(root_key_);
+    if (cache) cache_ = std::move(*cache);
+  }
+
+  // Is the local file already this object? Uses the hash cache when it can.
+  bool identical(const std::string& rel, const store::ObjectInfo& o) {
+    struct stat st {};
+    const fs::path local = root_ / rel;
+    if (lstat(local.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    if (static_cast<uint64_t>(st.st_size) != o.size) return false;
+    std::string remote_md5 = o.md5_hex;
+    if (remote_md5.empty()) {
+      auto head = store_.head(o.key);
+      if (!head || head->md5_hex.empty()) return false;
+      remote_md5 = head->md5_hex;
+    }
+    std::string local_md5;
+    auto it = cache_.find(rel);
+    if (it != cache_.end() && it->second.size == o.size && it->second.mtime_ns == mtime_ns_of(st) &&
+        it->second.inode == static_cast<uint64_t>(st.st_ino)) {
+      local_md5 = it->second.md5;
+    } else {
+      auto md5 = store::md5_file_hex(local);
+      if (!md5) return false;
+      local_md5 = *md5;
+    }
+    return local_md5 == remote_md5;
+  }
+
+  void plan(const std::vector<store::ObjectInfo>& objects) {
+    for (const auto& o : objects) {
+      std::string_view rest = std::string_view(o.key).substr(prefix_.size());
+      // "dir/" placeholders some tools create carry no file.
+      if (rest.empty() || (rest.back() == '/' && o.size == 0 && rest.find('\0') == std::string_view::npos &&
+                           store::relative_path_for_key(rest.substr(0, rest.size() - 1)))) {
+        continue;
+      }
+      auto rel = store::relative_path_for_key(rest);
+      if (!rel) {
+        log_.warn("sync.unsafe_key", rel.error().message + "; not downloaded");
+        summary_.failed.push_back({printable(o.key), Errc::unsafe_path, rel.error().message});
+        continue;
+      }
+      const std::string r(rest);
+      if (filter_.excludes_path(r)) continue;
+      ++summary_.files;
+      summary_.bytes += o.size;
+      if (identical(r, o)) {
+        ++summary_.unchanged;
+        continue;
+      }
+      downloads_.push_back({o, r});
+    }
+  }
+
+  static std::string printable(std::string_view key) {
+    std::string out;
+    for (char c : key) out += c == '\0' ? std::string("\\0") : std::string(1, c);
+    return out;
+  }
+
+  void download() {
+    uint64_t bytes_total = 0;
+    for (const auto& d : downloads_) bytes_total += d.object.size;
+    TransferProgress progress(log_, "download", downloads_.size(), bytes_total);
+    progress.start();
+    std::mutex mu;
+    std::atomic<bool> outage{false};
+    const int64_t started = now_ns();
+    run_parallel(downloads_.size(), opts_.parallel, [&](size_t n) {
+      const Planned& d = downloads_[n];
+      const bool cancelled = opts_.cancel != nullptr && opts_.cancel->load();
+      if (cancelled || outage.load()) {
+        std::lock_guard lock(mu);
+        summary_.failed.push_back({d.rel, cancelled ? Errc::cancelled : Errc::network,
+                                   cancelled ? "cancelled" : "not attempted: the store is unreachable"});
+        return;
+      }
+      Result<store::ObjectInfo> got = Error(Errc::internal, "not attempted");
+      const Status dirs = make_parent_dirs(root_, d.rel);
+      if (dirs) {
+        const fs::path dest = root_ / d.rel;
+        struct stat st {};
+        if (lstat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+          got = Error(Errc::conflict, "a directory is in the way at " + dest.string());
+        } else {
+          got = store_.get_file(d.object.key, dest);
+        }
+      } else {
+        got = dirs.error();
+      }
+      if (!got && (got.error().code == Errc::network || got.error().code == Errc::auth)) outage = true;
+      std::lock_guard lock(mu);
+      if (!got) {
+        log_.warn("sync.download_failed", d.rel + ": " + got.error().message);
+        summary_.failed.push_back({d.rel, got.error().code, got.error().message});
+      } else {
+        ++summary_.transferred;
+        summary_.bytes_transferred += d.object.size;
+        remember(d, *got, started);
+      }
+      progress.file_done(d.rel, d.object.size);
+    });
+  }
+
+  // Records the downloaded file's hash so the next mirror_up need not read it.
+  void remember(const Planned& d, const store::ObjectInfo& got, int64_t started) {
+    const std::string md5 = !got.md5_hex.empty() ? got.md5_hex : d.object.md5_hex;
+    if (!db_ || md5.empty()) return;
+    struct stat st {};
+    if (::stat((root_ / d.rel).c_str(), &st) != 0) return;
+    if (static_cast<uint64_t>(st.st_size) != d.object.size || mtime_ns_of(st) >= started - kRacyWindowNs) return;
+    new_hashes_.push_back({d.rel, CachedHash{d.object.size, mtime_ns_of(st), static_cast<uint64_t>(st.st_ino), md5}});
+  }
+
+  // The listing is the remote's full state: it seeds the manifest of
+  // mirror_up for the same store and prefix.
+  void save_state(const std::vector<store::ObjectInfo>& listing) {
+    if (!db_) return;
+    auto st = db_->update_hashes(root_key_, new_hashes_, {});
+    if (!st) log_.warn("sync.state_db", st.error().message);
+    RemoteView view;
+    for (const auto& o : listing) view.emplace(o.key, RemoteEntry{o.size, o.md5_hex});
+    st = db_->replace_manifest(store_.describe() + "\n" + prefix_, view);
+    if (!st) log_.warn("sync.state_db", st.error().message);
+  }
+
+  store::Store& store_;
+  std::string prefix_;
+  fs::path root_;
+  const CopyOptions& opts_;
+  const Logger& log_;
+  ExcludeFilter filter_;
+  std::optional<StateDb> db_;
+  std::string root_key_;
+  HashCache cache_;
+  std::vector<std::pair<std::string, CachedHash>> new_hashes_;
+  std::vector<Planned> downloads_;
+  SyncSummary summary_;
+};
+
+}  // namespace
+
+Result<SyncSummary> copy_down(store::Store& store, std::string_view key_prefix, const fs::path& local_root,
+                              const CopyOptions& opts, const Logger& log) {
+  auto prefix = normalize_prefix(key_prefix);
+  if (!prefix) return std::move(prefix).error();
+  return CopyRun(store, std::move(*prefix), local_root, opts, log).run();
+}
+
+}  // namespace ws::sync

@@ -1,0 +1,173 @@
+#include "sync/filter.hpp"
+
+namespace ws::sync {
+namespace {
+
+// Expands the first "{a,b}" group (recursively the rest); nesting is not
+// supported, as in rclone.
+Status expand_braces(const std::string& p, std::vector<std::string>& out) {
+  size_t open = std::string::npos;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\') { ++i; continue; }
+    if (p[i] == '{') { open = i; break; }
+  }
+  if (open == std::string::npos) {
+    out.push_back(p);
+    return {};
+  }
+  std::vector<std::string> alts;
+  std::string cur;
+  size_t i = open + 1;
+  for (; i < p.size() && p[i] != '}'; ++i) {
+    if (p[i] == '\\' && i + 1 < p.size()) { cur += p[i]; cur += p[++i]; continue; }
+    if (p[i] == '{') return Error(Errc::invalid_input, "nested '{' in exclude pattern '" + p + "'");
+    if (p[i] == ',') { alts.push_back(cur); cur.clear(); continue; }
+    cur += p[i];
+  }
+  if (i >= p.size()) return Error(Errc::invalid_input, "unclosed '{' in exclude pattern '" + p + "'");
+  alts.push_back(cur);
+  for (const auto& a : alts) {
+    WS_TRY(expand_braces(p.substr(0, open) + a + p.substr(i + 1), out));
+  }
+  return {};
+}
+
+// Matches a "[...]" class at glob[gi] against c; returns the index after the
+// class, or npos when malformed.
+size_t match_class(std::string_view glob, size_t gi, char c, bool& matched) {
+  size_t i = gi + 1;
+  bool negate = false;
+  if (i < glob.size() && (glob[i] == '!' || glob[i] == '^')) { negate = true; ++i; }
+  bool any = false;
+  bool first = true;
+  for (; i < glob.size() && (first || glob[i] != ']'); first = false) {
+    char lo = glob[i];
+    if (lo == '\\' && i + 1 < glob.size()) lo = glob[++i];
+    char hi = lo;
+    if (i + 2 < glob.size() && glob[i + 1] == '-' && glob[i + 2] != ']') {
+      hi = glob[i + 2];
+      if (hi == '\\' && i + 3 < glob.size()) { hi = glob[i + 3]; ++i; }
+      i += 2;
+    }
+    if (c >= lo && c <= hi) any = true;
+    ++i;
+  }
+  if (i >= glob.size()) return std::string_view::npos;
+  matched = (any != negate) && c != '/';
+  return i + 1;
+}
+
+bool valid_classes(std::string_view glob) {
+  for (size_t i = 0; i < glob.size(); ++i) {
+    if (glob[i] == '\\') { ++i; continue; }
+    if (glob[i] == '[') {
+      bool m;
+      const size_t next = match_class(glob, i, 'a', m);
+      if (next == std::string_view::npos) return false;
+      i = next - 1;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool glob_match(std::string_view glob, std::string_view text) {
+  size_t g = 0, t = 0;
+  while (g < glob.size()) {
+    const char pc = glob[g];
+    if (pc == '*') {
+      const bool cross = g + 1 < glob.size() && glob[g + 1] == '*';
+      while (g < glob.size() && glob[g] == '*') ++g;
+      const std::string_view rest = glob.substr(g);
+      // Try every split; a single '*' stops at the next '/'.
+      for (size_t k = t;; ++k) {
+        if (glob_match(rest, text.substr(k))) return true;
+        if (k >= text.size() || (!cross && text[k] == '/')) return false;
+      }
+    }
+    if (t >= text.size()) return false;
+    if (pc == '?') {
+      if (text[t] == '/') return false;
+      ++g;
+    } else if (pc == '[') {
+      bool m = false;
+      const size_t next = match_class(glob, g, text[t], m);
+      if (next == std::string_view::npos) {
+        if (text[t] != '[') return false;
+        ++g;
+      } else {
+        if (!m) return false;
+        g = next;
+      }
+    } else if (pc == '\\' && g + 1 < glob.size()) {
+      if (glob[g + 1] != text[t]) return false;
+      g += 2;
+    } else {
+      if (pc != text[t]) return false;
+      ++g;
+    }
+    ++t;
+  }
+  return t == text.size();
+}
+
+Result<ExcludeFilter> ExcludeFilter::compile(const std::vector<std::string>& patterns) {
+  ExcludeFilter f;
+  for (const auto& raw : patterns) {
+    if (raw.empty()) return Error(Errc::invalid_input, "empty exclude pattern");
+    std::vector<std::string> expanded;
+    WS_TRY(expand_braces(raw, expanded));
+    for (auto p : expanded) {
+      Rule r;
+      if (!p.empty() && p.front() == '/') { r.anchored = true; p.erase(0, 1); }
+      if (p.size() > 1 && p.back() == '/') { r.dir_only = true; p.pop_back(); }
+      if (p.empty()) return Error(Errc::invalid_input, "exclude pattern '" + raw + "' matches nothing");
+      if (!valid_classes(p)) return Error(Errc::invalid_input, "unclosed '[' in exclude pattern '" + raw + "'");
+      r.dir_subtree = p.size() > 3 && p.ends_with("/**");
+      r.glob = std::move(p);
+      f.rules_.push_back(std::move(r));
+    }
+  }
+  return f;
+}
+
+bool ExcludeFilter::match_rule(const Rule& r, std::string_view glob, std::string_view rel) {
+  if (glob_match(glob, rel)) return true;
+  if (r.anchored) return false;
+  for (size_t i = 0; i < rel.size(); ++i) {
+    if (rel[i] == '/' && glob_match(glob, rel.substr(i + 1))) return true;
+  }
+  return false;
+}
+
+bool ExcludeFilter::excludes_file(std::string_view rel) const {
+  for (const auto& r : rules_) {
+    if (!r.dir_only && match_rule(r, r.glob, rel)) return true;
+  }
+  return false;
+}
+
+bool ExcludeFilter::excludes_dir(std::string_view rel) const {
+  for (const auto& r : rules_) {
+    if (r.dir_only && match_rule(r, r.glob, rel)) return true;
+    if (r.dir_subtree) {
+      const std::string_view base = std::string_view(r.glob).substr(0, r.glob.size() - 3);
+      if (match_rule(r, base, rel)) return true;
+    }
+    // "**" alone, or "a/**/**": everything below matches as well.
+    if (r.glob == "**") return true;
+  }
+  return false;
+}
+
+bool ExcludeFilter::excludes_path(std::string_view rel) const {
+  if (rules_.empty()) return false;
+  if (excludes_file(rel)) return true;
+  for (size_t i = 0; i < rel.size(); ++i) {
+    if (rel[i] == '/' && excludes_dir(rel.substr(0, i))) return true;
+  }
+  return false;
+}
+
+}  // namespace ws::sync

@@ -1,0 +1,52 @@
+// Exclude rules with rclone's filter semantics (rclone.org/filtering):
+//  - a pattern starting with '/' is anchored at the tree root; any other
+//    pattern matches at any depth, starting at a path-segment boundary
+//    ("*.pyc" matches "a/b/x.pyc", "build/**" matches "src/build/o.o");
+//  - '*' matches within one segment, '**' across segments, '?' one
+//    character other than '/', "[a-z]" a class, "{a,b}" alternatives,
+//    '\' escapes the next character;
+//  - "dir/**" excludes everything below every "dir" directory, so the
+//    scanner never descends into it; a pattern ending in '/' matches
+//    directories only.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace ws::sync {
+
+class ExcludeFilter {
+ public:
+  ExcludeFilter() = default;  // excludes nothing
+
+  // Errc::invalid_input names a malformed pattern (unclosed '[' or '{').
+  static Result<ExcludeFilter> compile(const std::vector<std::string>& patterns);
+
+  // `rel` is relative to the tree root, '/'-separated, without a leading '/'.
+  bool excludes_file(std::string_view rel) const;
+  // True when nothing below the directory `rel` can be included.
+  bool excludes_dir(std::string_view rel) const;
+  // A file, judged as the scanner would reach it: excluded itself or below
+  // an excluded directory (used for remote keys).
+  bool excludes_path(std::string_view rel) const;
+
+  bool empty() const { return rules_.empty(); }
+
+ private:
+  struct Rule {
+    std::string glob;      // without the leading '/' or trailing '/'
+    bool anchored = false;
+    bool dir_only = false;  // written with a trailing '/'
+    bool dir_subtree = false;  // ends in "/**": prunes the directory `glob` minus "/**"
+  };
+  static bool match_rule(const Rule& r, std::string_view glob, std::string_view rel);
+  std::vector<Rule> rules_;
+};
+
+// Does `text` match the whole of `glob` ('*' stays within segments)?
+bool glob_match(std::string_view glob, std::string_view text);
+
+}  // namespace ws::sync

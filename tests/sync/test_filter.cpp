@@ -1,0 +1,105 @@
+#include <doctest/doctest.h>
+
+#include "sync/filter.hpp"
+#include "sync/sync.hpp"
+
+using ws::sync::ExcludeFilter;
+using ws::sync::glob_match;
+
+namespace {
+ExcludeFilter filter_of(std::vector<std::string> patterns) {
+  auto f = ExcludeFilter::compile(patterns);
+  REQUIRE(f.ok());
+  return std::move(*f);
+}
+}  // namespace
+
+TEST_CASE("a single star stays inside one path segment") {
+  CHECK(glob_match("*.pyc", "x.pyc"));
+  CHECK_FALSE(glob_match("*.pyc", "a/x.pyc"));
+  CHECK(glob_match("a/*/c", "a/b/c"));
+  CHECK_FALSE(glob_match("a/*/c", "a/b/b/c"));
+}
+
+TEST_CASE("a double star crosses directories") {
+  CHECK(glob_match("a/**", "a/b/c/d"));
+  CHECK(glob_match("**/x", "a/b/x"));
+  CHECK(glob_match("a/**/z", "a/b/c/z"));
+}
+
+TEST_CASE("question marks, classes and escapes match one character") {
+  CHECK(glob_match("file?.txt", "file1.txt"));
+  CHECK_FALSE(glob_match("a?b", "a/b"));
+  CHECK(glob_match("[a-c]x", "bx"));
+  CHECK_FALSE(glob_match("[a-c]x", "dx"));
+  CHECK(glob_match("[!a-c]x", "dx"));
+  CHECK(glob_match("\\*", "*"));
+  CHECK_FALSE(glob_match("\\*", "a"));
+}
+
+TEST_CASE("an unanchored pattern matches at any depth, from a segment boundary") {
+  const auto f = filter_of({"*.pyc", "node_modules/**"});
+  CHECK(f.excludes_file("x.pyc"));
+  CHECK(f.excludes_file("a/b/x.pyc"));
+  CHECK_FALSE(f.excludes_file("a/b/x.pyco"));
+  CHECK(f.excludes_file("node_modules/b"));
+  CHECK(f.excludes_file("a/node_modules/b"));
+  CHECK(f.excludes_file("a/node_modules/b/c/d.js"));
+  CHECK_FALSE(f.excludes_file("a/my_node_modules/b"));
+  CHECK_FALSE(f.excludes_file("node_modules"));  // a file called node_modules is not the directory
+}
+
+TEST_CASE("dir/** prunes the directory at every depth, not similarly named ones") {
+  const auto f = filter_of({"build/**"});
+  CHECK(f.excludes_dir("build"));
+  CHECK(f.excludes_dir("src/build"));
+  CHECK(f.excludes_dir("a/b/build"));
+  CHECK_FALSE(f.excludes_dir("builder"));
+  CHECK_FALSE(f.excludes_dir("rebuild"));
+  CHECK_FALSE(f.excludes_dir("build2/x"));
+  CHECK(f.excludes_path("a/build/x/y.o"));
+  CHECK_FALSE(f.excludes_path("a/builds/y.o"));
+}
+
+TEST_CASE("a leading slash anchors a pattern at the root") {
+  const auto f = filter_of({"/top.txt", "/only/**"});
+  CHECK(f.excludes_file("top.txt"));
+  CHECK_FALSE(f.excludes_file("a/top.txt"));
+  CHECK(f.excludes_dir("only"));
+  CHECK_FALSE(f.excludes_dir("a/only"));
+}
+
+TEST_CASE("a trailing slash matches directories only") {
+  const auto f = filter_of({"tmp/"});
+  CHECK(f.excludes_dir("a/tmp"));
+  CHECK_FALSE(f.excludes_file("a/tmp"));
+}
+
+TEST_CASE("braces give alternatives") {
+  const auto f = filter_of({"*.{o,a}"});
+  CHECK(f.excludes_file("x/y.o"));
+  CHECK(f.excludes_file("y.a"));
+  CHECK_FALSE(f.excludes_file("y.so"));
+}
+
+TEST_CASE("malformed patterns are refused with the pattern named") {
+  auto a = ExcludeFilter::compile({"[abc"});
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.error().code == ws::Errc::invalid_input);
+  CHECK(a.error().message.find("[abc") != std::string::npos);
+  CHECK_FALSE(ExcludeFilter::compile({"{a,b"}).ok());
+  CHECK_FALSE(ExcludeFilter::compile({""}).ok());
+}
+
+TEST_CASE("the default list excludes SPEC's directories and files at any depth") {
+  const auto f = filter_of(ws::sync::default_excludes());
+  for (const char* d : {"repos", "node_modules", "a/node_modules", ".venv", "x/__pycache__", ".cache",
+                        "target", "dist", "p/build", ".git", "debug", "a/b/.git"}) {
+    CHECK_MESSAGE(f.excludes_dir(d), d);
+  }
+  CHECK(f.excludes_file("a/b/x.pyc"));
+  CHECK_FALSE(f.excludes_file("a/b/x.py"));
+  CHECK_FALSE(f.excludes_dir("src"));
+  CHECK_FALSE(f.excludes_file("session.jsonl"));
+  CHECK_FALSE(f.excludes_dir("debugger"));
+}
