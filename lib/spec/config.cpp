@@ -1,6 +1,7 @@
 #include "spec/config.hpp"
 
 #include <charconv>
+#include <map>
 
 #include "common/redact.hpp"
 #include "spec/env_table.hpp"
@@ -103,6 +104,53 @@ std::string Config::session_prefix() const {
 }
 
 std::string Config::state_dir() const { return workspace_root + "/" + runner_state_dir; }
+
+std::vector<std::pair<std::string, std::string>> resolved_env(const Config& c) {
+  const auto join = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+    return out;
+  };
+  const std::map<std::string_view, std::string> values = {
+      {"SESSION_NAME", c.session},
+      {"NAMESPACE", c.namespace_name},
+      {"PROJECT_NAME", c.project},
+      {"REPOS_JSON", c.repos.empty() ? std::string() : repos_to_json(c.repos)},
+      {"ACTIVE_WORKFLOW_GIT_URL", c.workflow ? c.workflow->git_url : ""},
+      {"ACTIVE_WORKFLOW_BRANCH", c.workflow ? c.workflow->branch : ""},
+      {"ACTIVE_WORKFLOW_PATH", c.workflow ? c.workflow->path : ""},
+      {"S3_ENDPOINT", c.s3.endpoint},
+      {"S3_BUCKET", c.s3.bucket},
+      {"AWS_ACCESS_KEY_ID", c.s3.access_key},
+      {"AWS_SECRET_ACCESS_KEY", c.s3.secret_key},
+      {"AWS_REGION", c.s3.region},
+      {"RUNNER_STATE_DIR", c.runner_state_dir},
+      {"WORKSPACE_ROOT", c.workspace_root},
+      {"BACKEND_API_URL", c.backend_api_url},
+      {"BOT_TOKEN", c.bot_token},
+      {"AMBIENT_CP_TOKEN_URL", c.cp_token_url},
+      {"AMBIENT_CP_TOKEN_PUBLIC_KEY", c.cp_token_public_key},
+      {"SESSION_ID", c.session_id},
+      {"SERVICE_ACCOUNT_TOKEN_FILE", c.service_account_token_file},
+      {"GITHUB_TOKEN", c.github_token},
+      {"GITLAB_TOKEN", c.gitlab_token},
+      {"GITHUB_HOSTS", join(c.github_hosts)},
+      {"GITLAB_HOSTS", join(c.gitlab_hosts)},
+      {"SYNC_INITIAL_DELAY", std::to_string(c.sync_initial_delay.count())},
+      {"SYNC_INTERVAL", std::to_string(c.sync_interval.count())},
+      {"MAX_SYNC_SIZE", std::to_string(c.max_sync_size)},
+      {"REPO_BACKUP_INTERVAL", std::to_string(c.repo_backup_interval)},
+      {"LOG_FORMAT", c.log_format == LogFormat::json ? "json" : "text"},
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(kEnvVars.size());
+  for (const auto& var : kEnvVars) {
+    const auto it = values.find(var.name);
+    // A table entry the loader does not resolve is a bug; the spec tests catch it.
+    out.emplace_back(std::string(var.name), it == values.end() ? std::string() : it->second);
+  }
+  return out;
+}
 
 Result<Config> load_config(const EnvSource& env) {
   const Reader r(env);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.hpp"
@@ -73,6 +74,12 @@ struct Config {
   // workspace_root + "/" + runner_state_dir
   std::string state_dir() const;
 };
+
+// Every variable of env_table.hpp with the value `config` resolved for it
+// (defaults applied, names sanitised, paths normalised, REPOS_JSON in
+// canonical form), in table order. Secrets are included: this is for the
+// caller that supplied them, never for a log line.
+std::vector<std::pair<std::string, std::string>> resolved_env(const Config& config);
 
 // Reads every variable of env_table.hpp from `env`. Errors (invalid_input)
 // name the variable and what was wrong, never a secret value.

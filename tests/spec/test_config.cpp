@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <map>
 
 #include "spec/config.hpp"
 #include "spec/env_table.hpp"
@@ -205,4 +206,31 @@ TEST_CASE("KEY=VALUE entries build a source; an entry without = is refused by po
 TEST_CASE("the process environment can be the source") {
   setenv("WS_TEST_CONFIG_PROBE", "yes", 1);
   CHECK(EnvSource::from_process().get("WS_TEST_CONFIG_PROBE") == "yes");
+}
+
+TEST_CASE("resolved_env gives every table variable its resolved value, in table order") {
+  const auto c = load({{"SESSION_NAME", "s_1"}, {"REPOS_JSON", R"([ {"url": "https://h/o/a"} ])"},
+                       {"GITHUB_HOSTS", "A.example,b.example"}});
+  const auto env = ws::spec::resolved_env(c);
+  REQUIRE(env.size() == ws::spec::kEnvVars.size());
+  std::map<std::string, std::string> by_name(env.begin(), env.end());
+  CHECK(env.front().first == ws::spec::kEnvVars.front().name);
+  CHECK(by_name["SESSION_NAME"] == "s1");
+  CHECK(by_name["REPOS_JSON"] == R"([{"url":"https://h/o/a"}])");
+  CHECK(by_name["SYNC_INTERVAL"] == "60");
+  CHECK(by_name["GITHUB_HOSTS"] == "a.example,b.example");
+  CHECK(by_name["LOG_FORMAT"] == "text");
+}
+
+TEST_CASE("resolved_env covers every variable of the table") {
+  const auto c = load({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/w"}, {"AWS_ACCESS_KEY_ID", "k"},
+                       {"AWS_SECRET_ACCESS_KEY", "s"}, {"BACKEND_API_URL", "http://b"},
+                       {"BOT_TOKEN", "t"}, {"AMBIENT_CP_TOKEN_URL", "http://cp"},
+                       {"AMBIENT_CP_TOKEN_PUBLIC_KEY", "pem"}, {"SESSION_ID", "id"},
+                       {"GITHUB_TOKEN", "g"}, {"GITLAB_TOKEN", "l"}, {"GITLAB_HOSTS", "x"}, {"GITHUB_HOSTS", "y"},
+                       {"REPOS_JSON", R"([{"url":"https://h/o/a"}])"}});
+  for (const auto& [name, value] : ws::spec::resolved_env(c)) {
+    if (name == "ACTIVE_WORKFLOW_PATH") continue;  // "" means the whole repo
+    CHECK_MESSAGE(!value.empty(), name);
+  }
 }
