@@ -1,7 +1,205 @@
+// `store ls|sync|copy`: the object store and the tree sync from a shell, as
+// `rclone lsf|sync|copy` would be used in the scripts.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
 #include "cli.hpp"
+#include "spec/config.hpp"
+#include "spec/env_source.hpp"
+#include "store/store.hpp"
+#include "sync/sync.hpp"
 
 namespace cli {
+namespace {
 
-void add_store_commands(std::vector<Command>&) {}
+struct Remote {
+  ws::store::StoreConfig config;
+  std::string prefix;
+};
+
+constexpr const char* kRemoteHelp =
+    "REMOTE is s3://BUCKET/PREFIX (endpoint and keys from S3_ENDPOINT, AWS_ACCESS_KEY_ID,\n"
+    "AWS_SECRET_ACCESS_KEY, AWS_REGION) or file:///DIR/BUCKET/PREFIX for the local-directory\n"
+    "store: its objects are the files at that path (the bucket is the path's second\n"
+    "segment, or the first when there is only one).";
+
+ws::Result<Remote> parse_remote(const std::string& url) {
+  Remote r;
+  std::string rest;
+  if (url.rfind("s3://", 0) == 0) {
+    auto cfg = ws::spec::load_config(ws::spec::EnvSource::from_process());
+    if (!cfg) return std::move(cfg).error();
+    r.config.endpoint = cfg->s3.endpoint;
+    r.config.access_key = cfg->s3.access_key;
+    r.config.secret_key = cfg->s3.secret_key;
+    if (!cfg->s3.region.empty()) r.config.region = cfg->s3.region;
+    rest = url.substr(5);
+    const auto slash = rest.find('/');
+    r.config.bucket = rest.substr(0, slash);
+    r.prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  } else if (url.rfind("file:///", 0) == 0) {
+    rest = url.substr(8);
+    while (!rest.empty() && rest.back() == '/') rest.pop_back();
+    const auto first = rest.find('/');
+    if (first == std::string::npos) {
+      r.config.endpoint = "file:///";
+      r.config.bucket = rest;
+    } else {
+      r.config.endpoint = "file:///" + rest.substr(0, first);
+      const auto second = rest.find('/', first + 1);
+      r.config.bucket = rest.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+      r.prefix = second == std::string::npos ? "" : rest.substr(second + 1);
+    }
+  } else {
+    return ws::Error(ws::Errc::invalid_input,
+                     "remote '" + url + "' is neither s3://BUCKET/PREFIX nor file:///PATH");
+  }
+  if (r.config.bucket.empty()) {
+    return ws::Error(ws::Errc::invalid_input, "remote '" + url + "' names no bucket");
+  }
+  return r;
+}
+
+ws::Result<std::unique_ptr<ws::store::Store>> open_remote(const Remote& r, const ws::Logger& log) {
+  return ws::store::open_store(r.config, log);
+}
+
+ws::Result<int> int_option(const Args& a, const char* name, int fallback) {
+  auto v = a.value(name);
+  if (!v) return fallback;
+  try {
+    size_t used = 0;
+    const int n = std::stoi(*v, &used);
+    if (used == v->size() && n > 0) return n;
+  } catch (const std::exception&) {
+  }
+  return ws::Error(ws::Errc::invalid_input, std::string(name) + ": '" + *v + "' is not a positive number");
+}
+
+int print_summary(const ws::sync::SyncSummary& s, const char* verb, bool dry_run) {
+  std::cout << (dry_run ? "would have " : "") << verb << " " << s.transferred << " files ("
+            << s.bytes_transferred << " bytes), " << s.unchanged << " unchanged";
+  if (s.deleted > 0) std::cout << ", " << s.deleted << " deleted";
+  std::cout << ", " << s.skipped.size() << " skipped, " << s.failed.size() << " failed\n";
+  for (const auto& f : s.skipped) std::cout << "skipped " << f.path << ": " << f.message << "\n";
+  for (const auto& f : s.failed) std::cerr << "failed " << f.path << ": " << f.message << "\n";
+  return s.ok() ? kExitOk : kExitFailure;
+}
+
+int run_ls(const Args& a) {
+  if (a.positional.size() != 1) return report(ws::Error(ws::Errc::invalid_input, "usage: store ls REMOTE"));
+  auto remote = parse_remote(a.positional[0]);
+  if (!remote) return report(remote.error());
+  auto log = terminal_logger(a.flag("--verbose"));
+  auto store = open_remote(*remote, log);
+  if (!store) return report(store.error());
+  std::string prefix = remote->prefix;
+  if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+  auto list = (*store)->list(prefix);
+  if (!list) return report(list.error());
+  for (const auto& o : *list) {
+    std::printf("%12llu  %-32s  %s\n", static_cast<unsigned long long>(o.size),
+                o.md5_hex.empty() ? o.etag.c_str() : o.md5_hex.c_str(), o.key.c_str());
+  }
+  return kExitOk;
+}
+
+int run_sync(const Args& a) {
+  if (a.positional.size() != 2) {
+    return report(ws::Error(ws::Errc::invalid_input, "usage: store sync LOCAL REMOTE"));
+  }
+  auto remote = parse_remote(a.positional[1]);
+  if (!remote) return report(remote.error());
+  ws::sync::MirrorOptions o;
+  auto parallel = int_option(a, "--parallel", o.parallel);
+  if (!parallel) return report(parallel.error());
+  o.parallel = *parallel;
+  if (a.flag("--no-default-excludes")) o.excludes.clear();
+  if (auto e = a.value("--exclude")) o.excludes.push_back(*e);
+  if (auto m = a.value("--max-size")) {
+    try {
+      o.max_file_size = std::stoull(*m);
+    } catch (const std::exception&) {
+      return report(ws::Error(ws::Errc::invalid_input, "--max-size: '" + *m + "' is not a byte count"));
+    }
+  }
+  if (auto db = a.value("--state-db")) o.state_db = *db;
+  o.dry_run = a.flag("--dry-run");
+  auto log = terminal_logger(a.flag("--verbose"));
+  auto store = open_remote(*remote, log);
+  if (!store) return report(store.error());
+  auto r = ws::sync::mirror_up(**store, a.positional[0], remote->prefix, o, log);
+  if (!r) return report(r.error());
+  return print_summary(*r, "uploaded", o.dry_run);
+}
+
+int run_copy(const Args& a) {
+  if (a.positional.size() != 2) {
+    return report(ws::Error(ws::Errc::invalid_input, "usage: store copy REMOTE LOCAL"));
+  }
+  auto remote = parse_remote(a.positional[0]);
+  if (!remote) return report(remote.error());
+  ws::sync::CopyOptions o;
+  auto parallel = int_option(a, "--parallel", o.parallel);
+  if (!parallel) return report(parallel.error());
+  o.parallel = *parallel;
+  if (auto e = a.value("--exclude")) o.excludes.push_back(*e);
+  if (auto db = a.value("--state-db")) o.state_db = *db;
+  o.dry_run = a.flag("--dry-run");
+  auto log = terminal_logger(a.flag("--verbose"));
+  auto store = open_remote(*remote, log);
+  if (!store) return report(store.error());
+  auto r = ws::sync::copy_down(**store, remote->prefix, a.positional[1], o, log);
+  if (!r) return report(r.error());
+  return print_summary(*r, "downloaded", o.dry_run);
+}
+
+}  // namespace
+
+void add_store_commands(std::vector<Command>& out) {
+  const Option verbose{"--verbose", "", "log debug events too"};
+  const Option parallel{"--parallel", "N", "concurrent transfers (default 8)"};
+  const Option state_db{"--state-db", "FILE",
+                        "SQLite file remembering hashes and uploads, so unchanged files cost nothing"};
+  const Option dry_run{"--dry-run", "", "report what would be transferred, transfer nothing"};
+  out.push_back({"store ls", "REMOTE", "list the objects under a remote prefix (size, MD5, key)",
+                 std::string(kRemoteHelp) +
+                     "\n\nexamples:\n"
+                     "  S3_ENDPOINT=http://127.0.0.1:4568 AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... \\\n"
+                     "    ambient-workspace store ls s3://ambient-sessions/ns/session/\n"
+                     "  ambient-workspace store ls file:///tmp/objects/bucket/ns",
+                 {verbose},
+                 run_ls});
+  out.push_back({"store sync", "LOCAL REMOTE",
+                 "make REMOTE a mirror of the directory LOCAL (rclone sync --checksum)",
+                 "Uploads new and changed files (compared by size and MD5), then deletes remote\n"
+                 "files whose local file is gone (only when every upload succeeded). SPEC's\n"
+                 "exclude list applies at any depth (repos/**, node_modules/**, *.pyc, ...);\n"
+                 "symlinks are followed, broken ones skipped. Exit 1 when any file failed.\n\n" +
+                     std::string(kRemoteHelp) +
+                     "\n\nexamples:\n"
+                     "  ambient-workspace store sync /workspace/artifacts s3://ambient-sessions/ns/s1/artifacts\n"
+                     "  ambient-workspace store sync ./state file:///tmp/objects/bucket/state --state-db /tmp/sync.db",
+                 {parallel, state_db,
+                  {"--exclude", "PATTERN", "one more rclone filter pattern to exclude"},
+                  {"--no-default-excludes", "", "do not apply SPEC's exclude list"},
+                  {"--max-size", "BYTES", "skip files larger than this (default 1 GiB, MAX_SYNC_SIZE)"},
+                  dry_run, verbose},
+                 run_sync});
+  out.push_back({"store copy", "REMOTE LOCAL",
+                 "download every object under REMOTE into the directory LOCAL (rclone copy)",
+                 "Files already identical (size and MD5) are left alone; others are replaced\n"
+                 "atomically with the object's mtime restored. A key that would leave LOCAL\n"
+                 "('..', absolute, empty segments, NUL) is refused and reported while the rest\n"
+                 "downloads. Exit 1 when any object failed.\n\n" +
+                     std::string(kRemoteHelp) +
+                     "\n\nexamples:\n"
+                     "  ambient-workspace store copy s3://ambient-sessions/ns/s1/artifacts /workspace/artifacts\n"
+                     "  ambient-workspace store copy file:///tmp/objects/bucket/state ./restored",
+                 {parallel, state_db, {"--exclude", "PATTERN", "an rclone filter pattern to skip"}, dry_run,
+                  verbose},
+                 run_copy});
+}
 
 }  // namespace cli
