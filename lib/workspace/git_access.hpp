@@ -12,7 +12,7 @@
 namespace ws::workspace {
 
 struct GitAccess {
-  std::unique_ptr<auth::CredentialProvider> credentials;  // null: anonymous
+  std::shared_ptr<const auth::CredentialProvider> credentials;  // null: anonymous
   git::Identity identity;
 };
 

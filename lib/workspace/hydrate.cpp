@@ -1,0 +1,226 @@
+// Hydrate (SPEC §3), in the spec's order. Only a broken store or a failed
+// state download fails it; every per-repo problem is a warning, because a
+// pod without one repo is more useful than no pod.
+#include <map>
+#include <set>
+#include <system_error>
+
+#include "git/git.hpp"
+#include "spec/layout.hpp"
+#include "store/object_key.hpp"
+#include "sync/sync.hpp"
+#include "workspace/engine_paths.hpp"
+#include "workspace/git_access.hpp"
+#include "workspace/layout.hpp"
+#include "workspace/repo_state_set.hpp"
+#include "workspace/workspace.hpp"
+
+namespace ws::workspace {
+namespace fs = std::filesystem;
+namespace L = spec::layout;
+
+namespace {
+
+bool non_empty_dir(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_directory(p, ec) && !fs::is_empty(p, ec);
+}
+
+const char* clone_failure_kind(Errc c) {
+  switch (c) {
+    case Errc::auth: return "authentication failed";
+    case Errc::not_found: return "repository or branch not found";
+    case Errc::network: return "network error";
+    default: return "clone failed";
+  }
+}
+
+Status download_trees(store::Store& store, const spec::Config& cfg, const fs::path& cache,
+                      int parallel, HydrateReport& report, const Logger& log) {
+  const fs::path root(cfg.workspace_root);
+  const std::string prefix = cfg.session_prefix();
+  for (const auto& tree : L::synced_trees(cfg.runner_state_dir)) {
+    sync::CopyOptions co;
+    co.parallel = parallel;
+    co.state_db = cache / "sync-state.db";
+    auto s = sync::copy_down(store, prefix + tree, root / tree, co, log);
+    if (!s) return std::move(s).error().context("restoring " + tree);
+    report.files_downloaded += s->transferred;
+    report.bytes_downloaded += s->bytes_transferred;
+    Status first_failure;
+    for (const auto& f : s->failed) {
+      if (f.code == Errc::unsafe_path) {
+        ++report.unsafe_keys;
+        log.warn("hydrate.unsafe_key", "refused key under " + tree + "/ that would leave " +
+                                           (root / tree).string() + ": " + f.message);
+      } else if (first_failure.ok()) {
+        first_failure = Error(f.code, "restoring " + tree + "/" + f.path + ": " + f.message);
+      }
+    }
+    WS_TRY(first_failure);
+    log.info("hydrate.tree", "restored " + tree + "/: " + std::to_string(s->transferred) +
+                                 " file(s) downloaded, " + std::to_string(s->unchanged) + " already present");
+  }
+  return {};
+}
+
+void clone_repos(const spec::Config& cfg, const GitAccess& access, HydrateReport& report,
+                 const Logger& log) {
+  const fs::path repos = fs::path(cfg.workspace_root) / L::kReposDir;
+  for (const auto& r : cfg.repos) {
+    const fs::path target = repos / r.name;
+    if (non_empty_dir(target)) {
+      log.info("clone.present", "repos/" + r.name + " already exists; not cloning it again");
+      continue;
+    }
+    git::CloneOptions co;
+    co.url = r.url;
+    co.target = target;
+    co.branch = r.branch.value_or("");
+    co.identity = access.identity;
+    co.credentials = access.credentials.get();
+    auto c = git::clone_repo(co, log);
+    if (!c) {
+      ++report.repos_failed;
+      log.warn("clone.failed", "could not clone repos/" + r.name + " (" +
+                                   clone_failure_kind(c.error().code) + "): " + c.error().message);
+      continue;
+    }
+    ++report.repos_cloned;
+    log.info("clone.done", "cloned repos/" + r.name + " (branch " + c->branch + ")");
+  }
+}
+
+void clone_workflow(const spec::Config& cfg, const GitAccess& access, HydrateReport& report,
+                    const Logger& log) {
+  if (!cfg.workflow) return;
+  const auto& wf = *cfg.workflow;
+  const fs::path workflows = fs::path(cfg.workspace_root) / L::kWorkflowsDir;
+  if (non_empty_dir(workflows / wf.name)) {
+    log.info("workflow.present", "workflows/" + wf.name + " already exists; not cloning it again");
+    report.workflow_ready = true;
+    return;
+  }
+  git::WorkflowCloneOptions wo;
+  wo.url = wf.git_url;
+  wo.branch = wf.branch.empty() ? "main" : wf.branch;
+  wo.subpath = wf.path;
+  wo.workflows_dir = workflows;
+  wo.name = wf.name;
+  wo.identity = access.identity;
+  wo.credentials = access.credentials.get();
+  auto w = git::clone_workflow(wo, log);
+  if (!w) {
+    log.warn("workflow.failed", "could not set up workflow " + wf.name + " (" +
+                                    clone_failure_kind(w.error().code) + "): " + w.error().message);
+    return;
+  }
+  report.workflow_ready = true;
+  log.info("workflow.done", "workflow ready at workflows/" + wf.name +
+                                (w->whole_repo ? " (whole repository)" : " (sub-directory " + wf.path + ")"));
+}
+
+Status restore_repo_states(store::Store& store, const spec::Config& cfg, const GitAccess& access,
+                           const fs::path& cache, HydrateReport& report, const Logger& log) {
+  const std::string base = cfg.session_prefix() + std::string(L::kRepoStateDir) + "/";
+  auto listed = store.list(base);
+  if (!listed) return std::move(listed).error().context("listing repo-state");
+  std::map<std::string, std::vector<store::ObjectInfo>> by_repo;
+  for (auto& o : *listed) {
+    const std::string rest = o.key.substr(base.size());
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos) continue;
+    const std::string name = rest.substr(0, slash);
+    auto rel = store::relative_path_for_key(name);
+    if (!rel || name.find('\0') != std::string::npos) {
+      ++report.unsafe_keys;
+      log.warn("hydrate.unsafe_key", "refused repo-state entry that would leave repos/: " +
+                                         (rel ? std::string("NUL in name") : rel.error().message));
+      continue;
+    }
+    by_repo[name].push_back(std::move(o));
+  }
+  const fs::path repos = fs::path(cfg.workspace_root) / L::kReposDir;
+  for (const auto& [name, objects] : by_repo) {
+    const fs::path staging = cache / "hydrate" / "repo-state" / name;
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    auto source = download_set(store, base + name + "/", objects, staging, log);
+    if (!source) {
+      ++report.restore_failed;
+      log.warn("restore.failed", "could not download repo-state of " + name + ": " + source.error().message);
+      continue;
+    }
+    if (*source == SetSource::none) continue;
+    git::RestoreOptions ro;
+    ro.state_dir = staging;
+    ro.repo = repos / name;
+    ro.identity = access.identity;
+    ro.credentials = access.credentials.get();
+    auto r = git::restore_repo(ro, log);
+    fs::remove_all(staging, ec);
+    if (!r) {
+      ++report.restore_failed;
+      log.warn("restore.failed", "could not restore repos/" + name + ": " + r.error().message);
+      continue;
+    }
+    ++report.repos_restored;
+    std::string msg = "restored repos/" + name + " on " + r->current_branch + " (" +
+                      std::to_string(r->branches_imported) + " branch(es)" +
+                      (r->cloned ? ", cloned from its saved remote" : "") + ", state " +
+                      set_source_name(*source) + ")";
+    log.info("restore.done", msg);
+    if (!r->head_matches) {
+      log.warn("restore.head_mismatch", "repos/" + name + ": HEAD differs from the saved headSha");
+    }
+    for (const auto& p : r->rejected_worktree) {
+      log.warn("restore.rejected", "repos/" + name + ": saved work-tree change to " + p + " did not apply");
+    }
+    for (const auto& p : r->rejected_index) {
+      log.warn("restore.rejected", "repos/" + name + ": saved staged change to " + p + " did not apply");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
+  HydrateReport report;
+  const fs::path root(cfg.workspace_root);
+  WS_TRY(create_layout(LayoutOptions{root, cfg.runner_state_dir, true}, log));
+  report.persistence = cfg.persistence_enabled();
+  if (!report.persistence) {
+    log.info("hydrate.no_persistence",
+             "persistence is off (S3_ENDPOINT, S3_BUCKET, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+             "are not all set): nothing to restore");
+    return report;
+  }
+  auto store = open_configured_store(cfg, opts, log);
+  if (!store) return std::move(store).error();
+  if (auto st = (*store)->check_bucket(); !st) {
+    return std::move(st).error().context("object store " + (*store)->describe() + " is not usable");
+  }
+  log.info("hydrate.store", "using " + (*store)->describe() + ", session " + cfg.session_prefix());
+  const fs::path cache = cache_dir(cfg, opts);
+  std::error_code ec;
+  fs::create_directories(cache, ec);
+  if (ec) return Error(Errc::io, "creating " + cache.string() + ": " + ec.message());
+
+  WS_TRY(download_trees(**store, cfg, cache, opts.parallel, report, log));
+  const GitAccess access = resolve_git_access(cfg, log);
+  clone_repos(cfg, access, report, log);
+  clone_workflow(cfg, access, report, log);
+  WS_TRY(restore_repo_states(**store, cfg, access, cache, report, log));
+  fs::remove_all(cache / "hydrate", ec);
+  give_to_runner(cache, log);
+  log.info("hydrate.done",
+           "hydrate done: " + std::to_string(report.files_downloaded) + " file(s) restored, " +
+               std::to_string(report.repos_cloned) + " repo(s) cloned, " +
+               std::to_string(report.repos_failed) + " clone failure(s), " +
+               std::to_string(report.repos_restored) + " repo state(s) restored" +
+               (report.unsafe_keys > 0 ? ", " + std::to_string(report.unsafe_keys) + " unsafe key(s) refused" : ""));
+  return report;
+}
+
+}  // namespace ws::workspace

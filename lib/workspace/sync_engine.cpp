@@ -1,0 +1,244 @@
+// One sync cycle (SPEC §5): checkpoint SQLite, back up repos (on schedule),
+// mirror the three trees, write metadata.json, log a summary line. The
+// engine keeps, between cycles, the sync layer's hash cache and manifest
+// (a no-change cycle reads no file and sends no request) and the manifest
+// of each repo's last uploaded repo-state set.
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <system_error>
+
+#include "git/git.hpp"
+#include "spec/layout.hpp"
+#include "sync/sync.hpp"
+#include "workspace/engine_paths.hpp"
+#include "workspace/repo_state_set.hpp"
+#include "workspace/session_metadata.hpp"
+#include "workspace/sidecar_loop.hpp"
+#include "workspace/sqlite_checkpoint.hpp"
+#include "workspace/workspace.hpp"
+
+namespace ws::workspace {
+namespace fs = std::filesystem;
+namespace L = spec::layout;
+
+struct SyncEngine::Impl {
+  spec::Config cfg;
+  EngineOptions opts;
+  Logger log;
+  std::shared_ptr<store::Store> store;
+  fs::path cache;
+  // repo name -> the manifest in place, as last uploaded or read.
+  std::map<std::string, SetManifest> uploaded_sets;
+
+  Status backup_repos(CycleReport& report);
+  Status backup_one(const std::string& name, const fs::path& repo, CycleReport& report);
+  Result<std::optional<SetManifest>> previous_set(const std::string& prefix);
+  Status mirror_trees(CycleReport& report);
+};
+
+Result<std::unique_ptr<SyncEngine>> SyncEngine::open(const spec::Config& cfg, const EngineOptions& opts,
+                                                     const Logger& log) {
+  if (!cfg.persistence_enabled()) {
+    return Error(Errc::invalid_input,
+                 "persistence is off: S3_ENDPOINT, S3_BUCKET, AWS_ACCESS_KEY_ID and "
+                 "AWS_SECRET_ACCESS_KEY must all be set to sync");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->cfg = cfg;
+  impl->opts = opts;
+  impl->log = log;
+  auto store = open_configured_store(cfg, opts, log);
+  if (!store) return std::move(store).error();
+  impl->store = std::move(*store);
+  impl->cache = cache_dir(cfg, opts);
+  std::error_code ec;
+  fs::create_directories(impl->cache, ec);
+  if (ec) return Error(Errc::io, "creating " + impl->cache.string() + ": " + ec.message());
+  return std::unique_ptr<SyncEngine>(new SyncEngine(std::move(impl)));
+}
+
+SyncEngine::SyncEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SyncEngine::~SyncEngine() = default;
+
+// The manifest in place; when there is none but the old scripts left a set,
+// that set is adopted (its manifest written from the listing) so that it
+// stays the fallback while the first new set is written.
+Result<std::optional<SetManifest>> SyncEngine::Impl::previous_set(const std::string& prefix) {
+  auto m = fetch_manifest(*store, prefix);
+  if (!m || *m) return m;
+  auto listed = store->list(prefix);
+  if (!listed) return std::move(listed).error();
+  SetManifest adopted;
+  for (const auto& o : *listed) {
+    const std::string name = o.key.substr(prefix.size());
+    if (name.find('/') != std::string::npos || name == kSetManifestName) continue;
+    if (o.md5_hex.empty()) return std::optional<SetManifest>();
+    adopted[name] = SetEntry{o.md5_hex, o.size};
+  }
+  if (adopted.empty()) return std::optional<SetManifest>();
+  WS_TRY(store->put_bytes(prefix + std::string(kSetManifestName), manifest_to_json(adopted)));
+  return std::optional<SetManifest>(std::move(adopted));
+}
+
+Status SyncEngine::Impl::backup_one(const std::string& name, const fs::path& repo, CycleReport& report) {
+  git::BackupOptions bo;
+  bo.repo = repo;
+  bo.outdir = cache / "repo-state" / name;
+  auto b = git::backup_repo(bo, log);
+  if (!b) return std::move(b).error().context("backing up repos/" + name);
+  auto known = uploaded_sets.find(name);
+  if (b->unchanged && known != uploaded_sets.end()) {
+    ++report.repos_unchanged;
+    return {};
+  }
+  auto manifest = manifest_of_dir(bo.outdir);
+  if (!manifest) return std::move(manifest).error();
+  const std::string prefix = L::repo_state_prefix(cfg.session_prefix(), name);
+  std::optional<SetManifest> previous;
+  if (known != uploaded_sets.end()) {
+    previous = known->second;
+  } else {
+    auto p = previous_set(prefix);
+    if (!p) return std::move(p).error().context("reading repo-state of " + name);
+    previous = std::move(*p);
+  }
+  if (previous && *previous == *manifest) {
+    uploaded_sets[name] = *manifest;
+    ++report.repos_unchanged;
+    return {};
+  }
+  WS_TRY(upload_set(*store, prefix, bo.outdir, *manifest, previous, log));
+  uploaded_sets[name] = std::move(*manifest);
+  ++report.repos_backed_up;
+  log.info("repo.backed_up", "backed up repos/" + name + " (" + b->current_branch + " at " +
+                                 b->head_sha.substr(0, 12) + ")");
+  return {};
+}
+
+Status SyncEngine::Impl::backup_repos(CycleReport& report) {
+  const fs::path repos = fs::path(cfg.workspace_root) / L::kReposDir;
+  std::vector<std::pair<std::string, fs::path>> found;
+  std::error_code ec;
+  for (fs::directory_iterator it(repos, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code e2;
+    if (it->is_directory(e2) && fs::exists(it->path() / ".git", e2)) {
+      found.emplace_back(it->path().filename().string(), it->path());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  Status first;
+  for (const auto& [name, path] : found) {
+    auto st = backup_one(name, path, report);
+    if (!st) {
+      ++report.repos_failed;
+      log.warn("repo.backup_failed", st.error().message);
+      if (first.ok()) first = std::move(st);
+    }
+  }
+  return first;
+}
+
+Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
+  const fs::path root(cfg.workspace_root);
+  const std::string prefix = cfg.session_prefix();
+  Status first;
+  for (const auto& tree : L::synced_trees(cfg.runner_state_dir)) {
+    const fs::path local = root / tree;
+    std::error_code ec;
+    if (!fs::is_directory(local, ec)) continue;
+    sync::MirrorOptions mo;
+    mo.max_file_size = cfg.max_sync_size;
+    mo.parallel = opts.parallel;
+    mo.state_db = cache / "sync-state.db";
+    auto s = sync::mirror_up(*store, local, prefix + tree, mo, log);
+    if (!s) {
+      log.warn("sync.tree_failed", "syncing " + tree + "/ failed: " + s.error().message);
+      if (first.ok()) first = std::move(s).error().context("syncing " + tree);
+      continue;
+    }
+    report.files_uploaded += s->transferred;
+    report.files_unchanged += s->unchanged;
+    report.files_deleted += s->deleted;
+    report.files_skipped += s->skipped.size();
+    report.bytes_total += s->bytes;
+    report.bytes_uploaded += s->bytes_transferred;
+    for (const auto& f : s->skipped) log.warn("sync.skipped", tree + "/" + f.path + ": " + f.message);
+    if (!s->ok()) {
+      for (const auto& f : s->failed) log.warn("sync.file_failed", tree + "/" + f.path + ": " + f.message);
+      if (first.ok()) first = s->status().error().context("syncing " + tree);
+      continue;
+    }
+    ++report.paths_synced;
+  }
+  if (report.bytes_total > cfg.max_sync_size) {
+    log.warn("sync.too_large", "the synced trees hold " + std::to_string(report.bytes_total) +
+                                   " bytes, more than MAX_SYNC_SIZE (" +
+                                   std::to_string(cfg.max_sync_size) + ")");
+  }
+  return first;
+}
+
+Result<CycleReport> SyncEngine::run_cycle(bool backup_repos, const CycleOptions& what) {
+  Impl& d = *impl_;
+  const auto t0 = std::chrono::steady_clock::now();
+  CycleReport report;
+  Status first;
+  auto note = [&first](Status st) {
+    if (!st && first.ok()) first = std::move(st);
+  };
+  if (what.trees) {
+    checkpoint_databases(fs::path(d.cfg.workspace_root) / d.cfg.runner_state_dir, d.log);
+  }
+  if (what.repos && backup_repos) note(d.backup_repos(report));
+  if (what.trees) {
+    note(d.mirror_trees(report));
+    if (report.paths_synced > 0) {
+      const SessionMetadata meta{std::chrono::system_clock::now(), d.cfg.session,
+                                 d.cfg.namespace_name, report.paths_synced};
+      note(d.store->put_bytes(d.cfg.session_prefix() + std::string(L::kSessionMetadataKey),
+                              to_json(meta), store::PutOptions{std::nullopt, "", "application/json"}));
+    }
+  }
+  report.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - t0);
+  d.log.info("sync.cycle",
+             std::string(first.ok() ? "sync done" : "sync incomplete") + ": " +
+                 std::to_string(report.files_uploaded) + " up, " +
+                 std::to_string(report.files_unchanged) + " unchanged, " +
+                 std::to_string(report.files_deleted) + " deleted, " +
+                 std::to_string(report.bytes_uploaded) + " of " + std::to_string(report.bytes_total) +
+                 " bytes sent; repos: " + std::to_string(report.repos_backed_up) + " backed up, " +
+                 std::to_string(report.repos_unchanged) + " unchanged" +
+                 (report.repos_failed > 0 ? ", " + std::to_string(report.repos_failed) + " failed" : "") +
+                 (what.repos && backup_repos ? "" : " (not scheduled)") + "; " +
+                 std::to_string(report.duration.count()) + " ms");
+  if (!first) return std::move(first).error();
+  return report;
+}
+
+Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken& stop,
+                   const Logger& log) {
+  SidecarSchedule schedule;
+  schedule.initial_delay = cfg.sync_initial_delay;
+  schedule.interval = cfg.sync_interval;
+  schedule.repo_backup_every = static_cast<int>(cfg.repo_backup_interval);
+  schedule.persistence = cfg.persistence_enabled();
+  std::unique_ptr<SyncEngine> engine;
+  auto cycle = [&](const CycleRequest& req) -> Status {
+    if (!engine) {
+      auto e = SyncEngine::open(cfg, opts, log);
+      if (!e) return std::move(e).error();
+      engine = std::move(*e);
+    }
+    auto r = engine->run_cycle(req.backup_repos);
+    if (!r) return std::move(r).error();
+    return {};
+  };
+  const auto outcome = run_sidecar_loop(schedule, cycle, stop, log);
+  if (!outcome.final_ok) return Error(Errc::store, "the final sync failed; see the log above");
+  return {};
+}
+
+}  // namespace ws::workspace
