@@ -481,3 +481,30 @@ TEST_CASE("loggable_url masks userinfo and credential query values only") {
   CHECK(loggable_url("https://h/x?access_token=t#frag") == "https://h/x?access_token=***#frag");
   CHECK(loggable_url("https://h/x") == "https://h/x");
 }
+
+TEST_CASE("TLS is always verified; CURL_CA_BUNDLE names the trusted CA") {
+  wstest::TempDir dir("http");
+  const auto identity = wstest::TlsIdentity::self_signed_loopback();
+  wstest::write_file(dir / "ca.pem", identity.cert_pem);
+  BeastServer server(identity);
+  server.route("GET", "/", reply(HttpReply::text(200, "secure")));
+  RecordedPauses rec;
+
+  const char* saved = std::getenv("CURL_CA_BUNDLE");
+  const std::string saved_value = saved != nullptr ? saved : "";
+  {
+    Client untrusting;
+    auto res = untrusting.perform(get(server.url("/")), rec.policy(1));
+    REQUIRE_FALSE(res);
+    CHECK(res.error().code == ws::Errc::network);
+  }
+  setenv("CURL_CA_BUNDLE", (dir / "ca.pem").c_str(), 1);
+  {
+    Client trusting;
+    auto res = trusting.perform(get(server.url("/")), rec.policy(1));
+    REQUIRE(res);
+    CHECK(res->body == "secure");
+  }
+  if (saved != nullptr) setenv("CURL_CA_BUNDLE", saved_value.c_str(), 1);
+  else unsetenv("CURL_CA_BUNDLE");
+}

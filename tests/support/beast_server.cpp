@@ -1,7 +1,13 @@
 #include "beast_server.hpp"
 
 #include <algorithm>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -9,6 +15,8 @@
 #include <condition_variable>
 #include <list>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 
 namespace wstest {
@@ -84,6 +92,57 @@ HttpReply HttpReply::garbage() {
   return r;
 }
 
+namespace {
+
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }
+};
+struct X509Free {
+  void operator()(X509* x) const noexcept { X509_free(x); }
+};
+struct BioFree {
+  void operator()(BIO* b) const noexcept { BIO_free(b); }
+};
+struct ExtFree {
+  void operator()(X509_EXTENSION* e) const noexcept { X509_EXTENSION_free(e); }
+};
+
+std::string bio_text(BIO* bio) {
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio, &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+}  // namespace
+
+TlsIdentity TlsIdentity::self_signed_loopback() {
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_EC_gen("P-256"));
+  std::unique_ptr<X509, X509Free> cert(X509_new());
+  if (!key || !cert) throw std::runtime_error("cannot create a test certificate");
+  X509_set_version(cert.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400);
+  X509_set_pubkey(cert.get(), key.get());
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"),
+                             -1, -1, 0);
+  X509_set_issuer_name(cert.get(), name);
+  X509V3_CTX v3;
+  X509V3_set_ctx_nodb(&v3);
+  X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
+  for (const auto& [nid, value] : {std::pair{NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost"},
+                                  std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
+    std::unique_ptr<X509_EXTENSION, ExtFree> ext(X509V3_EXT_conf_nid(nullptr, &v3, nid, value));
+    if (!ext || X509_add_ext(cert.get(), ext.get(), -1) != 1) throw std::runtime_error("certificate extension");
+  }
+  if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) throw std::runtime_error("certificate signing");
+  std::unique_ptr<BIO, BioFree> cert_bio(BIO_new(BIO_s_mem())), key_bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509(cert_bio.get(), cert.get());
+  PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  return {bio_text(cert_bio.get()), bio_text(key_bio.get())};
+}
+
 HttpHandler fail_first(int n, HttpReply failure, HttpHandler then) {
   auto left = std::make_shared<std::atomic<int>>(n);
   return [left, failure = std::move(failure), then = std::move(then)](const HttpRequest& req) {
@@ -96,6 +155,7 @@ struct BeastServer::State {
   asio::io_context io;
   tcp::acceptor acceptor{io};
   int port = 0;
+  std::optional<asio::ssl::context> tls;
 
   mutable std::mutex mu;
   std::condition_variable stopping_cv;
@@ -131,7 +191,8 @@ struct BeastServer::State {
   }
 
   // Writes the reply; false when the connection must close afterwards.
-  bool answer(tcp::socket& sock, const HttpReply& reply, bool keep_alive) {
+  template <class Stream>
+  bool answer(Stream& sock, tcp::socket& raw, const HttpReply& reply, bool keep_alive) {
     beast::error_code ec;
     switch (reply.misbehaviour) {
       case HttpReply::Misbehaviour::garbage:
@@ -141,7 +202,7 @@ struct BeastServer::State {
         const std::string partial = head_of(reply, reply.body.size()) +
                                     reply.body.substr(0, reply.body_bytes_before_reset);
         asio::write(sock, asio::buffer(partial), ec);
-        sock.set_option(asio::socket_base::linger(true, 0), ec);
+        raw.set_option(asio::socket_base::linger(true, 0), ec);
         return false;
       }
       case HttpReply::Misbehaviour::stall:
@@ -158,12 +219,27 @@ struct BeastServer::State {
   }
 
   void serve(std::shared_ptr<tcp::socket> sock) {
+    if (tls) {
+      asio::ssl::stream<tcp::socket&> stream(*sock, *tls);
+      beast::error_code ec;
+      stream.handshake(asio::ssl::stream_base::server, ec);
+      if (!ec) serve_stream(stream, *sock);
+    } else {
+      serve_stream(*sock, *sock);
+    }
+    beast::error_code ignored;
+    sock->shutdown(tcp::socket::shutdown_both, ignored);
+    sock->close(ignored);
+  }
+
+  template <class Stream>
+  void serve_stream(Stream& stream, tcp::socket& raw) {
     beast::flat_buffer buffer;
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(256 * 1024 * 1024);
       beast::error_code ec;
-      bhttp::read(*sock, buffer, parser, ec);
+      bhttp::read(stream, buffer, parser, ec);
       if (ec) break;
       const auto& msg = parser.get();
       HttpRequest req;
@@ -176,11 +252,8 @@ struct BeastServer::State {
         seen.push_back(req);
       }
       const HttpReply reply = find_handler(req)(req);
-      if (!answer(*sock, reply, msg.keep_alive())) break;
+      if (!answer(stream, raw, reply, msg.keep_alive())) break;
     }
-    beast::error_code ignored;
-    sock->shutdown(tcp::socket::shutdown_both, ignored);
-    sock->close(ignored);
   }
 
   void accept_loop() {
@@ -220,6 +293,12 @@ struct BeastServer::State {
   }
 };
 
+BeastServer::BeastServer(const TlsIdentity& identity) : BeastServer() {
+  auto& ctx = state_->tls.emplace(asio::ssl::context::tls_server);
+  ctx.use_certificate_chain(asio::buffer(identity.cert_pem));
+  ctx.use_private_key(asio::buffer(identity.key_pem), asio::ssl::context::pem);
+}
+
 BeastServer::BeastServer() : state_(std::make_shared<State>()) {
   const tcp::endpoint ep(asio::ip::address_v4::loopback(), 0);
   state_->acceptor.open(ep.protocol());
@@ -240,7 +319,8 @@ void BeastServer::route(std::string method, std::string path_prefix, HttpHandler
 int BeastServer::port() const { return state_->port; }
 
 std::string BeastServer::url(std::string_view path) const {
-  return "http://127.0.0.1:" + std::to_string(state_->port) + std::string(path);
+  return std::string(state_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(state_->port) +
+         std::string(path);
 }
 
 std::vector<HttpRequest> BeastServer::requests() const {

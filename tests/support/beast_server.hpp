@@ -57,6 +57,15 @@ struct HttpReply {
 
 using HttpHandler = std::function<HttpReply(const HttpRequest&)>;
 
+// A certificate and key (PEM) for a TLS server on loopback.
+struct TlsIdentity {
+  std::string cert_pem;
+  std::string key_pem;
+  // Self-signed, valid a day, for 127.0.0.1 and localhost; clients trust it
+  // by taking cert_pem as their CA bundle.
+  static TlsIdentity self_signed_loopback();
+};
+
 // Answers `failure` to the first `n` requests, then defers to `then`
 // (thread-safe; each wrapper counts on its own).
 HttpHandler fail_first(int n, HttpReply failure, HttpHandler then);
@@ -64,6 +73,8 @@ HttpHandler fail_first(int n, HttpReply failure, HttpHandler then);
 class BeastServer {
  public:
   BeastServer();
+  // Serves HTTPS with `identity` instead of plain HTTP.
+  explicit BeastServer(const TlsIdentity& identity);
   ~BeastServer();
   BeastServer(const BeastServer&) = delete;
   BeastServer& operator=(const BeastServer&) = delete;
@@ -73,7 +84,7 @@ class BeastServer {
   void route(std::string method, std::string path_prefix, HttpHandler handler);
 
   int port() const;
-  // "http://127.0.0.1:<port>" + path.
+  // "http://127.0.0.1:<port>" + path ("https://" when serving TLS).
   std::string url(std::string_view path = "") const;
 
   // Every request received so far (after the body was read), in order.
