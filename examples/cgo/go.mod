@@ -1,0 +1,3 @@
+module example.com/libworkspace-cgo
+
+go 1.19
