@@ -1,0 +1,313 @@
+// Hydrate and sync against the real peers: s3rver for S3, the git CLI as
+// the oracle of repository state, the ambient-workspace CLI as a child
+// process for signals and exit codes.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <thread>
+
+#include "s3rver.hpp"
+#include "spec/layout.hpp"
+#include "store/store.hpp"
+#include "workspace/workspace.hpp"
+#include "workspace_fixture.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using wsws::git_sh;
+
+namespace {
+
+constexpr const char* kBucket = "ambient-sessions";
+
+std::vector<std::string> keys_under(const std::string& endpoint, const std::string& prefix) {
+  ws::store::StoreConfig sc;
+  sc.endpoint = endpoint;
+  sc.bucket = kBucket;
+  sc.access_key = wstest::S3rver::kAccessKey;
+  sc.secret_key = wstest::S3rver::kSecretKey;
+  auto store = ws::store::open_store(sc);
+  REQUIRE(store);
+  auto listed = (*store)->list(prefix);
+  REQUIRE(listed);
+  std::vector<std::string> keys;
+  for (const auto& o : *listed) keys.push_back(o.key.substr(prefix.size()));
+  return keys;
+}
+
+ws::workspace::HydrateReport hydrate_ok(const ws::spec::Config& cfg) {
+  auto r = ws::workspace::hydrate(cfg, {}, {});
+  INFO((r ? "" : r.error().message));
+  REQUIRE(r);
+  return *r;
+}
+
+void sync_ok(const ws::spec::Config& cfg) {
+  auto engine = ws::workspace::SyncEngine::open(cfg, {}, {});
+  REQUIRE(engine);
+  auto r = (*engine)->run_cycle(true);
+  INFO((r ? "" : r.error().message));
+  REQUIRE(r);
+}
+
+std::string repos_json(const std::vector<std::string>& urls) {
+  std::string out = "[";
+  for (const auto& u : urls) out += (out.size() > 1 ? "," : "") + std::string("{\"url\":\"") + u + "\"}";
+  return out + "]";
+}
+
+fs::path cli_path() { return wstest::build_root() / "examples" / "ambient-workspace" / "ambient-workspace"; }
+
+wstest::EnvChanges cli_env(const fs::path& root, const std::string& endpoint) {
+  return {{"WORKSPACE_ROOT", root.string()}, {"SESSION_NAME", "sess-1"}, {"NAMESPACE", "proj"},
+          {"S3_ENDPOINT", endpoint},         {"S3_BUCKET", kBucket},
+          {"AWS_ACCESS_KEY_ID", "S3RVER"},   {"AWS_SECRET_ACCESS_KEY", "S3RVER"},
+          {"REPOS_JSON", std::nullopt},      {"AWS_CA_BUNDLE", std::nullopt}};
+}
+
+}  // namespace
+
+TEST_CASE("a rich workspace round-trips through S3 to the same repos, state and files") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto app = wsws::make_origin(tmp / "origins", "app");
+  const auto lib = wsws::make_origin(tmp / "origins", "lib");
+  const std::map<std::string, std::string> env = {{"REPOS_JSON", repos_json({app, lib})}};
+
+  const auto cfg1 = wsws::session_config(tmp / "ws1", s3.endpoint(), kBucket, env);
+  const auto first = hydrate_ok(cfg1);
+  CHECK(first.repos_cloned == 2);
+  wsws::agent_changes(tmp / "ws1" / "repos" / "app");
+  git_sh("printf 'wip\\n' >> README.md", tmp / "ws1" / "repos" / "lib");
+  wsws::agent_files(tmp / "ws1", "v1");
+
+  // A WAL database whose writer stays open across the sync.
+  sqlite3* writer = nullptr;
+  REQUIRE(sqlite3_open((tmp / "ws1" / ".claude" / "history.db").c_str(), &writer) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE h(x);"
+                       "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i<500) "
+                       "INSERT INTO h SELECT i FROM c;", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sync_ok(cfg1);
+  sqlite3_close(writer);
+
+  SUBCASE("excluded files never reach the store") {
+    const auto keys = keys_under(s3.endpoint(), "proj/sess-1/");
+    for (const auto& k : keys) {
+      INFO(k);
+      CHECK(k.find("node_modules") == std::string::npos);
+      CHECK(k.find("__pycache__") == std::string::npos);
+      CHECK(k.find(".pyc") == std::string::npos);
+      CHECK(k.find("debug/") == std::string::npos);
+      CHECK(k.find("/dist/") == std::string::npos);
+    }
+    CHECK(std::find(keys.begin(), keys.end(), "metadata.json") != keys.end());
+    CHECK(std::find(keys.begin(), keys.end(), "repo-state/app/repo.bundle") != keys.end());
+    CHECK(std::find(keys.begin(), keys.end(), "artifacts/sub dir/weird #name%20(1).txt") != keys.end());
+  }
+
+  SUBCASE("a fresh workspace hydrates to exactly the saved one") {
+    const auto cfg2 = wsws::session_config(tmp / "ws2", s3.endpoint(), kBucket, env);
+    const auto second = hydrate_ok(cfg2);
+    CHECK(second.repos_restored == 2);
+    CHECK(second.unsafe_keys == 0);
+    const auto before = wsws::snapshot_workspace(tmp / "ws1");
+    const auto after = wsws::snapshot_workspace(tmp / "ws2");
+    CHECK_MESSAGE(before == after, wsws::describe_difference(before, after));
+    CHECK(wstest::sh("sqlite3 history.db 'SELECT count(*) FROM h'", tmp / "ws2" / ".claude").out == "500\n");
+    CHECK_FALSE(fs::exists(tmp / "ws2" / "repos" / "app" / "ignored" / "cache.txt"));
+  }
+}
+
+TEST_CASE("a resumed session saves and restores its second round of changes") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto app = wsws::make_origin(tmp / "origins", "app");
+  const std::map<std::string, std::string> env = {{"REPOS_JSON", repos_json({app})}};
+  const auto cfg1 = wsws::session_config(tmp / "ws1", s3.endpoint(), kBucket, env);
+  hydrate_ok(cfg1);
+  wsws::agent_changes(tmp / "ws1" / "repos" / "app");
+  wsws::agent_files(tmp / "ws1", "v1");
+  sync_ok(cfg1);
+
+  const auto cfg2 = wsws::session_config(tmp / "ws2", s3.endpoint(), kBucket, env);
+  hydrate_ok(cfg2);
+  git_sh("git add -A && git commit -q -m 'resume: commit all' && printf 'after resume\\n' > later.txt",
+         tmp / "ws2" / "repos" / "app");
+  wsws::agent_files(tmp / "ws2", "v2-longer");
+  fs::remove(tmp / "ws2" / "artifacts" / "report.md");
+  sync_ok(cfg2);
+
+  const auto cfg3 = wsws::session_config(tmp / "ws3", s3.endpoint(), kBucket, env);
+  hydrate_ok(cfg3);
+  const auto before = wsws::snapshot_workspace(tmp / "ws2");
+  const auto after = wsws::snapshot_workspace(tmp / "ws3");
+  CHECK_MESSAGE(before == after, wsws::describe_difference(before, after));
+  CHECK_FALSE(fs::exists(tmp / "ws3" / "artifacts" / "report.md"));
+}
+
+TEST_CASE("a repo cloned at run time is restored from its saved remote") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto extra = wsws::make_origin(tmp / "origins", "extra");
+  const auto cfg1 = wsws::session_config(tmp / "ws1", s3.endpoint(), kBucket);
+  hydrate_ok(cfg1);
+  git_sh("git clone -q " + extra + " repos/extra", tmp / "ws1");
+  git_sh("printf 'x\\n' >> README.md && git checkout -q -b topic && git commit -q -am topic && "
+         "printf 'unstaged\\n' >> README.md", tmp / "ws1" / "repos" / "extra");
+  sync_ok(cfg1);
+
+  const auto cfg2 = wsws::session_config(tmp / "ws2", s3.endpoint(), kBucket);
+  const auto r = hydrate_ok(cfg2);
+  CHECK(r.repos_restored == 1);
+  const auto before = wsws::snapshot_repo(tmp / "ws1" / "repos" / "extra");
+  const auto after = wsws::snapshot_repo(tmp / "ws2" / "repos" / "extra");
+  CHECK(before == after);
+}
+
+TEST_CASE("the workflow lands in workflows/<name>, as its sub-directory or whole") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto wf = wsws::make_origin(tmp / "origins", "flows");
+  SUBCASE("with a sub-path") {
+    const auto cfg = wsws::session_config(tmp / "ws", s3.endpoint(), kBucket,
+                                          {{"ACTIVE_WORKFLOW_GIT_URL", wf}, {"ACTIVE_WORKFLOW_PATH", "src/deep"}});
+    CHECK(hydrate_ok(cfg).workflow_ready);
+    CHECK(fs::exists(tmp / "ws" / "workflows" / "flows" / "main.c"));
+    CHECK_FALSE(fs::exists(tmp / "ws" / "workflows" / "flows" / "README.md"));
+  }
+  SUBCASE("without a sub-path") {
+    const auto cfg = wsws::session_config(tmp / "ws", s3.endpoint(), kBucket, {{"ACTIVE_WORKFLOW_GIT_URL", wf}});
+    CHECK(hydrate_ok(cfg).workflow_ready);
+    CHECK(fs::exists(tmp / "ws" / "workflows" / "flows" / "README.md"));
+  }
+  SUBCASE("with a missing sub-path: the whole repo, with a warning") {
+    const auto cfg = wsws::session_config(tmp / "ws", s3.endpoint(), kBucket,
+                                          {{"ACTIVE_WORKFLOW_GIT_URL", wf}, {"ACTIVE_WORKFLOW_PATH", "nope"}});
+    CHECK(hydrate_ok(cfg).workflow_ready);
+    CHECK(fs::exists(tmp / "ws" / "workflows" / "flows" / "README.md"));
+  }
+}
+
+TEST_CASE("a failed clone is a warning naming its kind, and hydrate still succeeds") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto good = wsws::make_origin(tmp / "origins", "good");
+  const auto cfg = wsws::session_config(tmp / "ws", s3.endpoint(), kBucket,
+                                        {{"REPOS_JSON", repos_json({good, "file://" + (tmp / "nope.git").string()})}});
+  std::vector<std::string> warnings;
+  ws::Logger log([&](const ws::LogEvent& e) {
+    if (e.level == ws::LogLevel::warn) warnings.emplace_back(e.message);
+  });
+  auto r = ws::workspace::hydrate(cfg, {}, log);
+  REQUIRE(r);
+  CHECK(r->repos_cloned == 1);
+  CHECK(r->repos_failed == 1);
+  const auto clone_warning = std::find_if(warnings.begin(), warnings.end(), [](const std::string& w) {
+    return w.find("could not clone repos/nope") != std::string::npos;
+  });
+  REQUIRE(clone_warning != warnings.end());
+  // The git layer classifies the failure; the warning names its kind.
+  const bool names_kind = clone_warning->find("(repository or branch not found)") != std::string::npos ||
+                          clone_warning->find("(network error)") != std::string::npos ||
+                          clone_warning->find("(authentication failed)") != std::string::npos;
+  CHECK_MESSAGE(names_kind, *clone_warning);
+}
+
+TEST_CASE("hydrate fails with a clear message when the store is down") {
+  wstest::TempDir tmp;
+  const std::string endpoint = "http://127.0.0.1:" + std::to_string(wstest::free_port());
+  const auto cfg = wsws::session_config(tmp / "ws", endpoint, kBucket);
+  auto r = ws::workspace::hydrate(cfg, {}, {});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ws::Errc::network);
+  CHECK(r.error().message.find("127.0.0.1") != std::string::npos);
+  CHECK(r.error().message.find("S3RVER") == std::string::npos);
+
+  const auto cli = wstest::run({cli_path().string(), "hydrate"}, {}, cli_env(tmp / "ws-cli", endpoint));
+  CHECK(cli.exit_code == 1);
+  CHECK(cli.err.find("hydrate failed") != std::string::npos);
+}
+
+TEST_CASE("hydrate with persistence off only creates the layout") {
+  wstest::TempDir tmp;
+  auto env = cli_env(tmp / "ws", "");
+  env["AWS_ACCESS_KEY_ID"] = std::nullopt;
+  const auto cli = wstest::run({cli_path().string(), "hydrate"}, {}, env);
+  CHECK(cli.exit_code == 0);
+  CHECK(fs::is_directory(tmp / "ws" / "repos"));
+  CHECK(cli.err.find("persistence is off") != std::string::npos);
+}
+
+TEST_CASE("a cycle fails while the store is down and the next one catches up") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto cfg = wsws::session_config(tmp / "ws", s3.endpoint(), kBucket);
+  hydrate_ok(cfg);
+  auto engine = ws::workspace::SyncEngine::open(cfg, {}, {});
+  REQUIRE(engine);
+  wsws::agent_files(tmp / "ws", "v1");
+  s3.stop();
+  CHECK_FALSE((*engine)->run_cycle(true));
+  s3.start();
+  auto ok = (*engine)->run_cycle(true);
+  REQUIRE(ok);
+  CHECK(ok->files_uploaded > 0);
+  const auto keys = keys_under(s3.endpoint(), "proj/sess-1/");
+  CHECK(std::find(keys.begin(), keys.end(), "artifacts/report.md") != keys.end());
+}
+
+TEST_CASE("the sync sidecar saves once more and exits 0 on SIGTERM, also mid-cycle") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto cfg = wsws::session_config(tmp / "ws", s3.endpoint(), kBucket);
+  hydrate_ok(cfg);
+  // Enough data that the signal lands while a cycle is uploading.
+  for (int i = 0; i < 40; ++i) {
+    wstest::write_file(tmp / "ws" / "artifacts" / ("blob" + std::to_string(i)), std::string(400000, char('a' + i % 26)));
+  }
+  auto env = cli_env(tmp / "ws", s3.endpoint());
+  env["SYNC_INITIAL_DELAY"] = "0";
+  env["SYNC_INTERVAL"] = "1";
+  wstest::Child sidecar({cli_path().string(), "sync"}, {}, env, tmp / "sidecar.log");
+  std::this_thread::sleep_for(300ms);
+  wstest::write_file(tmp / "ws" / "artifacts" / "last-words.txt", "written just before SIGTERM");
+  sidecar.signal(SIGTERM);
+  const auto t0 = std::chrono::steady_clock::now();
+  const int code = sidecar.wait(30s);
+  INFO(wstest::read_file(tmp / "sidecar.log"));
+  CHECK(code == 0);
+  CHECK(std::chrono::steady_clock::now() - t0 < 30s);
+  const auto keys = keys_under(s3.endpoint(), "proj/sess-1/");
+  CHECK(std::find(keys.begin(), keys.end(), "artifacts/last-words.txt") != keys.end());
+  CHECK(wstest::read_file(tmp / "sidecar.log").find("final") != std::string::npos);
+}
+
+TEST_CASE("sync --once with LOG_FORMAT=json logs JSON lines with a cycle summary") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  hydrate_ok(wsws::session_config(tmp / "ws", s3.endpoint(), kBucket));
+  wsws::agent_files(tmp / "ws", "v1");
+  auto env = cli_env(tmp / "ws", s3.endpoint());
+  env["LOG_FORMAT"] = "json";
+  const auto r = wstest::run({cli_path().string(), "sync", "--once"}, {}, env);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("\"event\":\"sync.cycle\"") != std::string::npos);
+  CHECK(r.err.find("S3RVER") == std::string::npos);
+}
+
+// libgit2 1.5's patch parser rejects (and git_apply then crashes on) a new
+// file whose name has a space; reported to the git layer. Enable when fixed.
+TEST_CASE("an untracked file with a space in its name survives the round trip" * doctest::skip()) {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto app = wsws::make_origin(tmp / "origins", "app");
+  const std::map<std::string, std::string> env = {{"REPOS_JSON", repos_json({app})}};
+  const auto cfg1 = wsws::session_config(tmp / "ws1", s3.endpoint(), kBucket, env);
+  hydrate_ok(cfg1);
+  wstest::write_file(tmp / "ws1" / "repos" / "app" / "new file (1).txt", "untracked\n");
+  sync_ok(cfg1);
+  const auto cfg2 = wsws::session_config(tmp / "ws2", s3.endpoint(), kBucket, env);
+  hydrate_ok(cfg2);
+  CHECK(wstest::read_file(tmp / "ws2" / "repos" / "app" / "new file (1).txt") == "untracked\n");
+}
