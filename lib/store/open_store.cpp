@@ -1,6 +1,8 @@
 #include <string>
 
+#include "common/redact.hpp"
 #include "store/local_store.hpp"
+#include "store/s3_store.hpp"
 #include "store/store.hpp"
 
 namespace ws::store {
@@ -29,7 +31,11 @@ Result<std::unique_ptr<Store>> open_local(const StoreConfig& cfg, Logger log) {
 Result<std::unique_ptr<Store>> open_store(const StoreConfig& cfg, Logger log) {
   WS_TRY(check_bucket_name(cfg.bucket));
   if (cfg.endpoint.rfind("file://", 0) == 0) return open_local(cfg, std::move(log));
-  return Error(Errc::invalid_input, "endpoint: '" + cfg.endpoint + "' is neither file:// nor http(s)://");
+  if (cfg.endpoint.rfind("http://", 0) == 0 || cfg.endpoint.rfind("https://", 0) == 0) {
+    return S3Store::open(cfg, std::move(log));
+  }
+  return Error(Errc::invalid_input,
+               "endpoint: '" + redact_url(cfg.endpoint) + "' is neither file:// nor http(s)://");
 }
 
 }  // namespace ws::store

@@ -50,6 +50,7 @@ struct StoreConfig {
   uint64_t multipart_threshold = 64ull << 20;
   uint64_t part_size = 16ull << 20;
   int part_parallelism = 4;
+  int list_max_keys = 1000;      // ListObjectsV2 page size (tests lower it to cross pages)
 };
 
 class Store {

@@ -17,6 +17,9 @@
 #include "store/store.hpp"
 #include "support.hpp"
 
+// REQUIRE that a Result (a variable, evaluated more than once) is ok, showing its error.
+#define WS_REQUIRE_OK(r) REQUIRE_MESSAGE((r).ok(), ((r).ok() ? std::string() : (r).error().message))
+
 namespace store_contract {
 
 inline std::unique_ptr<ws::store::Store> open(const ws::store::StoreConfig& cfg) {
@@ -216,7 +219,8 @@ TEST_CASE_TEMPLATE_DEFINE("remove deletes the keys, tolerates missing ones and l
 
 TEST_CASE_TEMPLATE_DEFINE("check_bucket accepts the bucket and reports a missing one as not_found", B, contract_bucket) {
   B b;
-  CHECK(store_contract::open(b.config())->check_bucket().ok());
+  const auto ok = store_contract::open(b.config())->check_bucket();
+  WS_REQUIRE_OK(ok);
   auto cfg = b.config();
   cfg.bucket = "no-such-bucket";
   auto st = store_contract::open(cfg)->check_bucket();

@@ -26,7 +26,9 @@ void S3rver::start() {
     argv.push_back("--configure-bucket");
     argv.push_back(b);
   }
-  child_ = Child(argv, dir_.path(), {}, dir_ / "s3rver.log");
+  // s3rver's continuation tokens use DES, which Node's OpenSSL 3 only has in
+  // its legacy provider: without it every paginated listing fails (HTTP 500).
+  child_ = Child(argv, dir_.path(), {{"NODE_OPTIONS", "--openssl-legacy-provider"}}, dir_ / "s3rver.log");
   // Buckets are configured before s3rver listens, so an open port means ready.
   if (!wait_for_port(port_, std::chrono::seconds(30))) {
     throw std::runtime_error("s3rver did not start on port " + std::to_string(port_) + ": " + log());

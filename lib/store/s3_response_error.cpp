@@ -1,0 +1,28 @@
+#include "store/s3_response_error.hpp"
+
+#include <string>
+
+#include "common/redact.hpp"
+#include "store/s3_xml.hpp"
+
+namespace ws::store {
+
+Error s3_response_error(const http::Response& resp, std::string_view what, std::string_view access_key,
+                        std::string_view secret_key) {
+  const auto doc = parse_error_document(resp.body);
+  const std::string code = doc ? doc->code : std::string();
+  Errc errc = Errc::store;
+  if (resp.status == 404 || code == "NoSuchKey" || code == "NoSuchBucket" || code == "NoSuchUpload") {
+    errc = Errc::not_found;
+  } else if (resp.status == 403 || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" ||
+             code == "AccessDenied") {
+    errc = Errc::auth;
+  }
+  std::string text = std::string(what) + ": S3 answered HTTP " + std::to_string(resp.status);
+  if (!code.empty()) text += " " + code;
+  if (doc && !doc->message.empty()) text += ": " + doc->message;
+  if (!doc && resp.status == 404) text += " (not found)";
+  return Error(errc, scrub(scrub(std::move(text), secret_key), access_key));
+}
+
+}  // namespace ws::store
