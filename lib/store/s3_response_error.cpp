@@ -22,7 +22,11 @@ Error s3_response_error(const http::Response& resp, std::string_view what, std::
   if (!code.empty()) text += " " + code;
   if (doc && !doc->message.empty()) text += ": " + doc->message;
   if (!doc && resp.status == 404) text += " (not found)";
-  return Error(errc, scrub(scrub(std::move(text), secret_key), access_key));
+  // Credentials too short to be real would only mangle ordinary words.
+  for (const auto credential : {secret_key, access_key}) {
+    if (credential.size() >= 4) text = scrub(std::move(text), credential);
+  }
+  return Error(errc, std::move(text));
 }
 
 }  // namespace ws::store

@@ -112,7 +112,7 @@ Error S3Store::answer_error(const http::Response& resp, std::string_view what) c
 
 Status S3Store::check_bucket() {
   http::Request req;
-  req.url = url("", "list-type=2&max-keys=1");
+  req.url = url("", "list-type=2&max-keys=0");
   auto resp = send(std::move(req), sha256_hex(""), "checking bucket '" + cfg_.bucket + "'");
   if (!resp) return std::move(resp).error();
   if (!is_2xx(*resp)) return answer_error(*resp, "checking bucket '" + cfg_.bucket + "'");

@@ -287,3 +287,23 @@ TEST_CASE("an object rclone uploaded in one PUT comes back with its mtime") {
   CHECK(wstest::read_file(dir / "small.txt") == "small and single");
   CHECK(store_contract::file_mtime(dir / "small.txt") == doctest::Approx(1300000000.0));
 }
+
+TEST_CASE("virtual-hosted addressing puts the bucket in the host name") {
+  wstest::S3rver s3({"vbucket"}, {"--service-endpoint", "localhost"});
+  ws::store::StoreConfig cfg;
+  cfg.endpoint = "http://s3.localhost:" + std::to_string(s3.port());  // curl resolves *.localhost locally
+  cfg.bucket = "vbucket";
+  cfg.virtual_hosted = true;
+  cfg.access_key = wstest::S3rver::kAccessKey;
+  cfg.secret_key = wstest::S3rver::kSecretKey;
+  auto store = store_contract::open(cfg);
+  const auto ok = store->check_bucket();
+  WS_REQUIRE_OK(ok);
+  REQUIRE(store->put_bytes("dir/v h.txt", "virtual").ok());
+  CHECK(*store->get_bytes("dir/v h.txt") == "virtual");
+  CHECK(store->list("dir/")->size() == 1);
+  CHECK(store->remove({"dir/v h.txt"})->empty());
+  CHECK(fs::exists(s3.data_dir() / "vbucket"));
+  cfg.bucket = "missing";
+  CHECK(store_contract::open(cfg)->check_bucket().error().code == Errc::not_found);
+}

@@ -4,8 +4,8 @@
 
 namespace wstest {
 
-S3rver::S3rver(std::vector<std::string> buckets)
-    : buckets_(std::move(buckets)), dir_("s3rver"), data_dir_(dir_ / "data"), port_(free_port()) {
+S3rver::S3rver(std::vector<std::string> buckets, std::vector<std::string> extra_args)
+    : buckets_(std::move(buckets)), extra_args_(std::move(extra_args)), dir_("s3rver"), data_dir_(dir_ / "data"), port_(free_port()) {
   fs::create_directories(data_dir_);
   start();
 }
@@ -22,6 +22,7 @@ void S3rver::start() {
                        "node_modules" / ".bin" / "s3rver";
   std::vector<std::string> argv = {bin.string(), "-d", data_dir_.string(), "-a", "127.0.0.1",
                                    "-p", std::to_string(port_)};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   for (const auto& b : buckets_) {
     argv.push_back("--configure-bucket");
     argv.push_back(b);

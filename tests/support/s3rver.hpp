@@ -20,7 +20,9 @@ class S3rver {
   static constexpr const char* kSecretKey = "S3RVER";
   static constexpr const char* kRegion = "us-east-1";
 
-  explicit S3rver(std::vector<std::string> buckets = {"test-bucket"});
+  // `extra_args` go to s3rver as they are (e.g. {"--service-endpoint", "localhost"}
+  // for virtual-hosted requests to http://<bucket>.s3.localhost:<port>).
+  explicit S3rver(std::vector<std::string> buckets = {"test-bucket"}, std::vector<std::string> extra_args = {});
   ~S3rver() = default;
   S3rver(const S3rver&) = delete;
   S3rver& operator=(const S3rver&) = delete;
@@ -42,6 +44,7 @@ class S3rver {
 
  private:
   std::vector<std::string> buckets_;
+  std::vector<std::string> extra_args_;
   TempDir dir_;
   fs::path data_dir_;
   int port_ = 0;

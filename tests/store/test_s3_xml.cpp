@@ -1,0 +1,103 @@
+#include <doctest/doctest.h>
+
+#include "http/http.hpp"
+#include "store/s3_response_error.hpp"
+#include "store/s3_xml.hpp"
+
+using namespace ws::store;
+using ws::Errc;
+
+TEST_CASE("a ListObjectsV2 page gives keys with entities decoded, sizes, ETags and the next token") {
+  const auto page = parse_list_objects_v2(R"(<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Name>b</Name><Prefix>ns/</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>
+  <IsTruncated>true</IsTruncated><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken>
+  <Contents><Key>ns/a &amp; b &lt;c&gt; &#x65E5;.txt</Key><LastModified>2020-01-01T00:00:00.000Z</LastModified>
+    <ETag>&quot;9E107D9D372BB6826BD81D3542A419D6&quot;</ETag><Size>43</Size><StorageClass>STANDARD</StorageClass></Contents>
+  <Contents><ETag>"3858f62230ac3c915f300c664312c11f-2"</ETag><Size>10485760</Size><Key>ns/big</Key></Contents>
+</ListBucketResult>)");
+  REQUIRE(page);
+  CHECK(page->truncated);
+  CHECK(page->next_continuation_token == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=");
+  REQUIRE(page->objects.size() == 2);
+  CHECK(page->objects[0].key == "ns/a & b <c> \xe6\x97\xa5.txt");
+  CHECK(page->objects[0].size == 43);
+  CHECK(page->objects[0].md5_hex == "9e107d9d372bb6826bd81d3542a419d6");
+  CHECK(page->objects[1].key == "ns/big");
+  CHECK(page->objects[1].etag == "3858f62230ac3c915f300c664312c11f-2");
+  CHECK(page->objects[1].md5_hex.empty());
+}
+
+TEST_CASE("an empty last page has no objects and is not truncated") {
+  const auto page = parse_list_objects_v2(
+      "<ListBucketResult><Name>b</Name><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>");
+  REQUIRE(page);
+  CHECK_FALSE(page->truncated);
+  CHECK(page->objects.empty());
+}
+
+TEST_CASE("malformed or inconsistent listings are protocol errors, not wrong answers") {
+  CHECK(parse_list_objects_v2("<ListBucketResult><Contents>").error().code == Errc::protocol);
+  CHECK(parse_list_objects_v2("<Other/>").error().code == Errc::protocol);
+  CHECK(parse_list_objects_v2("<ListBucketResult><Contents><Key>k</Key></Contents></ListBucketResult>")
+            .error().code == Errc::protocol);
+  CHECK(parse_list_objects_v2("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>")
+            .error().code == Errc::protocol);
+}
+
+TEST_CASE("an S3 error document gives its code and message") {
+  const auto doc = parse_error_document(
+      "<?xml version=\"1.0\"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist"
+      "</Message><BucketName>x</BucketName></Error>");
+  REQUIRE(doc);
+  CHECK(doc->code == "NoSuchBucket");
+  CHECK(doc->message == "The specified bucket does not exist");
+  CHECK_FALSE(parse_error_document("").has_value());
+  CHECK_FALSE(parse_error_document("<ListBucketResult/>").has_value());
+}
+
+TEST_CASE("a DeleteResult lists the keys S3 could not delete") {
+  const auto failures = parse_delete_result(
+      "<DeleteResult><Deleted><Key>ok</Key></Deleted><Error><Key>a&amp;b</Key><Code>AccessDenied</Code>"
+      "<Message>Access Denied</Message></Error></DeleteResult>");
+  REQUIRE(failures);
+  REQUIRE(failures->size() == 1);
+  CHECK((*failures)[0].key == "a&b");
+  CHECK((*failures)[0].message == "AccessDenied: Access Denied");
+}
+
+TEST_CASE("request bodies escape keys and quote part ETags") {
+  const std::vector<std::string> keys = {"skip", "a&b<c>\"'", "z"};
+  CHECK(delete_request_body(keys, 1, 2) ==
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Delete><Quiet>true</Quiet>"
+        "<Object><Key>a&amp;b&lt;c&gt;&quot;&apos;</Key></Object></Delete>");
+  CHECK(complete_multipart_body({"\"e1\"", "e2"}) ==
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUpload>"
+        "<Part><PartNumber>1</PartNumber><ETag>\"e1\"</ETag></Part>"
+        "<Part><PartNumber>2</PartNumber><ETag>\"e2\"</ETag></Part></CompleteMultipartUpload>");
+}
+
+TEST_CASE("the upload id comes out of InitiateMultipartUploadResult") {
+  CHECK(*parse_upload_id("<InitiateMultipartUploadResult><UploadId>abc</UploadId></InitiateMultipartUploadResult>") ==
+        "abc");
+  CHECK(parse_upload_id("<InitiateMultipartUploadResult/>").error().code == Errc::protocol);
+}
+
+TEST_CASE("S3 answers map to error codes, keep the S3 code and message, and lose the credentials") {
+  ws::http::Response resp;
+  resp.status = 403;
+  resp.body = "<Error><Code>InvalidAccessKeyId</Code><Message>Key AKID123 with secret s3cr3t is unknown</Message></Error>";
+  const auto e = s3_response_error(resp, "checking", "AKID123", "s3cr3t");
+  CHECK(e.code == Errc::auth);
+  CHECK(e.message.find("InvalidAccessKeyId") != std::string::npos);
+  CHECK(e.message.find("s3cr3t") == std::string::npos);
+  CHECK(e.message.find("AKID123") == std::string::npos);
+  resp.status = 404;
+  resp.body = "";
+  CHECK(s3_response_error(resp, "head", "AKID123", "s3cr3t").code == Errc::not_found);
+  resp.status = 503;
+  resp.body = "<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>";
+  const auto slow = s3_response_error(resp, "put", "AKID123", "s3cr3t");
+  CHECK(slow.code == Errc::store);
+  CHECK(slow.message == "put: S3 answered HTTP 503 SlowDown: Reduce your request rate.");
+}
