@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "git/libgit2.hpp"
+#include "git/patch_text.hpp"
 
 namespace ws::git {
 
@@ -39,8 +40,17 @@ Result<ApplyReport> PatchApplier::apply(const std::filesystem::path& path, Apply
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof()) return Error(Errc::io, "cannot read " + path.string());
 
+  git_index* raw_index = nullptr;
+  if (git_repository_index(&raw_index, repo_) < 0) return git_failure("reading the index");
+  IndexPtr index(raw_index);
+  // Both patches start from HEAD, which the index still matches here.
+  const std::string patch = normalize_git_patch(text, [&](const std::string& p) -> std::optional<unsigned> {
+    const git_index_entry* e = git_index_get_bypath(index.get(), p.c_str(), 0);
+    if (e == nullptr) return std::nullopt;
+    return e->mode;
+  });
   git_diff* raw = nullptr;
-  if (git_diff_from_buffer(&raw, text.data(), text.size()) < 0) {
+  if (git_diff_from_buffer(&raw, patch.data(), patch.size()) < 0) {
     return git_failure("parsing " + path.string(), Errc::invalid_input);
   }
   DiffPtr diff(raw);

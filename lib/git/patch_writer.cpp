@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string_view>
 
 #include "git/libgit2.hpp"
 
@@ -26,6 +27,7 @@ git_diff_options base_options() {
   // Full object names on every index line and binary hunks: what `git
   // apply` needs to replay a binary change.
   opts.flags = GIT_DIFF_SHOW_BINARY | GIT_DIFF_INCLUDE_TYPECHANGE;
+  opts.id_abbrev = GIT_OID_HEXSZ;
   return opts;
 }
 
@@ -36,24 +38,52 @@ Status find_renames(git_diff* diff) {
   return {};
 }
 
+struct PrintState {
+  FILE* out = nullptr;
+  // git writes no "---"/"+++" lines for a file change without hunks (an
+  // empty new file, a pure mode change); libgit2 does, and neither `git
+  // apply` nor libgit2's own parser accept that form back.
+  bool drop_path_lines = false;
+};
+
+bool put(FILE* out, std::string_view s) { return std::fwrite(s.data(), 1, s.size(), out) == s.size(); }
+
 int print_line(const git_diff_delta*, const git_diff_hunk*, const git_diff_line* line,
                void* payload) {
-  FILE* out = static_cast<FILE*>(payload);
+  const auto& state = *static_cast<PrintState*>(payload);
+  const std::string_view content(line->content, line->content_len);
+  if (line->origin == GIT_DIFF_LINE_FILE_HDR && state.drop_path_lines) {
+    for (size_t pos = 0; pos < content.size();) {
+      size_t nl = content.find('\n', pos);
+      nl = nl == std::string_view::npos ? content.size() : nl + 1;
+      const std::string_view l = content.substr(pos, nl - pos);
+      if (l.rfind("--- ", 0) != 0 && l.rfind("+++ ", 0) != 0 && !put(state.out, l)) return -1;
+      pos = nl;
+    }
+    return 0;
+  }
   if (line->origin == GIT_DIFF_LINE_CONTEXT || line->origin == GIT_DIFF_LINE_ADDITION ||
       line->origin == GIT_DIFF_LINE_DELETION) {
-    if (std::fputc(line->origin, out) == EOF) return -1;
+    if (std::fputc(line->origin, state.out) == EOF) return -1;
   }
-  if (line->content_len > 0 && std::fwrite(line->content, 1, line->content_len, out) != line->content_len) {
-    return -1;
-  }
-  return 0;
+  return put(state.out, content) ? 0 : -1;
 }
 
 Status write_diff(git_diff* diff, const std::filesystem::path& path) {
   FilePtr file(std::fopen(path.c_str(), "wb"));
   if (!file) return Error(Errc::io, "cannot write " + path.string());
-  if (git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, print_line, file.get()) < 0) {
-    return git_failure("writing " + path.string());
+  const size_t n = git_diff_num_deltas(diff);
+  for (size_t i = 0; i < n; ++i) {
+    git_patch* raw = nullptr;
+    if (git_patch_from_diff(&raw, diff, i) < 0) return git_failure("diffing for " + path.string());
+    if (raw == nullptr) continue;  // unchanged
+    PatchPtr patch(raw);
+    const git_diff_delta* delta = git_patch_get_delta(patch.get());
+    PrintState state{file.get(), git_patch_num_hunks(patch.get()) == 0 &&
+                                     (delta->flags & GIT_DIFF_FLAG_BINARY) == 0};
+    if (git_patch_print(patch.get(), print_line, &state) < 0) {
+      return git_failure("writing " + path.string());
+    }
   }
   if (std::fflush(file.get()) != 0 || std::ferror(file.get()) != 0) {
     return Error(Errc::io, "writing " + path.string());
