@@ -1,0 +1,175 @@
+// Crash consistency (SPEC §5, last sentence): a sync killed at any point
+// leaves the store in a state that hydrates to the previous workspace or the
+// new one, file by file for the state trees and as a whole for each repo.
+//
+// Each trial restores the store (and the engine's cache) to the previous
+// save, then runs the next sync in a forked child whose store sends itself
+// SIGKILL just before its k-th write (put or delete), for every k from 1 to
+// past the last write. The killed state is then hydrated into a fresh
+// workspace and compared against both snapshots.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <optional>
+#include <set>
+
+#include "store/store.hpp"
+#include "workspace/workspace.hpp"
+#include "workspace_fixture.hpp"
+
+namespace fs = std::filesystem;
+using wsws::git_sh;
+
+namespace {
+
+// Forwards to a real store and kills the process before write number `kill_at`.
+class KillingStore final : public ws::store::Store {
+ public:
+  KillingStore(std::shared_ptr<ws::store::Store> inner, int kill_at) : inner_(std::move(inner)), left_(kill_at) {}
+  std::string describe() const override { return inner_->describe(); }
+  ws::Status check_bucket() override { return inner_->check_bucket(); }
+  ws::Result<std::vector<ws::store::ObjectInfo>> list(std::string_view p) override { return inner_->list(p); }
+  ws::Result<ws::store::ObjectInfo> head(std::string_view k) override { return inner_->head(k); }
+  ws::Result<ws::store::ObjectInfo> get_file(std::string_view k, const fs::path& d) override {
+    return inner_->get_file(k, d);
+  }
+  ws::Result<std::string> get_bytes(std::string_view k) override { return inner_->get_bytes(k); }
+  ws::Status put_file(std::string_view k, const fs::path& s, const ws::store::PutOptions& o) override {
+    tick();
+    return inner_->put_file(k, s, o);
+  }
+  ws::Status put_bytes(std::string_view k, std::string_view d, const ws::store::PutOptions& o) override {
+    tick();
+    return inner_->put_bytes(k, d, o);
+  }
+  ws::Result<std::vector<ws::store::DeleteFailure>> remove(const std::vector<std::string>& keys) override {
+    tick();
+    return inner_->remove(keys);
+  }
+
+ private:
+  void tick() {
+    if (left_.fetch_sub(1) == 1) ::raise(SIGKILL);
+  }
+  std::shared_ptr<ws::store::Store> inner_;
+  std::atomic<int> left_;
+};
+
+std::shared_ptr<ws::store::Store> local_store(const fs::path& dir) {
+  ws::store::StoreConfig sc;
+  sc.endpoint = "file://" + dir.string();
+  sc.bucket = "bucket";
+  auto s = ws::store::open_store(sc);
+  REQUIRE(s);
+  return std::shared_ptr<ws::store::Store>(std::move(*s));
+}
+
+void copy_tree(const fs::path& from, const fs::path& to) {
+  fs::remove_all(to);
+  if (fs::exists(from)) fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+}
+
+// Runs one sync in a child; kill_at <= 0 means never. Returns the wait status.
+int sync_in_child(const ws::spec::Config& cfg, const fs::path& store_dir, int kill_at) {
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ws::workspace::EngineOptions opts;
+    opts.store = std::make_shared<KillingStore>(local_store(store_dir), kill_at <= 0 ? -1 : kill_at);
+    opts.parallel = 2;
+    auto engine = ws::workspace::SyncEngine::open(cfg, opts, {});
+    if (!engine) ::_exit(3);
+    ::_exit((*engine)->run_cycle(true) ? 0 : 4);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+
+wsws::WorkspaceSnapshot hydrate_snapshot(const fs::path& root, const fs::path& store_dir,
+                                         const std::map<std::string, std::string>& env) {
+  fs::remove_all(root);
+  const auto cfg = wsws::session_config(root, "file://" + store_dir.string(), "bucket", env);
+  ws::workspace::EngineOptions opts;
+  opts.store = local_store(store_dir);
+  auto r = ws::workspace::hydrate(cfg, opts, {});
+  INFO((r ? "" : r.error().message));
+  REQUIRE(r);
+  CHECK(r->restore_failed == 0);
+  return wsws::snapshot_workspace(root);
+}
+
+}  // namespace
+
+TEST_CASE("a sync killed before any of its writes hydrates to the old or the new workspace") {
+  wstest::TempDir tmp;
+  const auto app = wsws::make_origin(tmp / "origins", "app");
+  const std::map<std::string, std::string> env = {{"REPOS_JSON", "[{\"url\":\"" + app + "\"}]"}};
+  const fs::path store = tmp / "store";
+  fs::create_directories(store / "bucket");
+  const fs::path ws = tmp / "ws";
+  const auto cfg = wsws::session_config(ws, "file://" + store.string(), "bucket", env);
+  {
+    ws::workspace::EngineOptions opts;
+    opts.store = local_store(store);
+    REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
+  }
+  // The previous save: v1 of everything.
+  wsws::agent_changes(ws / "repos" / "app");
+  wsws::agent_files(ws, "v1");
+  for (int i = 0; i < 8; ++i) wstest::write_file(ws / "artifacts" / ("n" + std::to_string(i)), "one " + std::to_string(i));
+  REQUIRE(sync_in_child(cfg, store, 0) == 0);
+  const fs::path cache = ws / ".libworkspace";
+  copy_tree(store, tmp / "store-old");
+  copy_tree(cache, tmp / "cache-old");
+  const auto old_snap = hydrate_snapshot(tmp / "h-old", store, env);
+
+  // The next save: new commit, other changes, files changed, added, deleted.
+  git_sh("git add -A && git commit -q -m 'checkpoint' && printf 'later\\n' >> README.md && "
+         "printf 'x' > staged-new.txt && git add staged-new.txt", ws / "repos" / "app");
+  wsws::agent_files(ws, "v2-different-length");
+  for (int i = 0; i < 8; ++i) wstest::write_file(ws / "artifacts" / ("n" + std::to_string(i)), "two " + std::to_string(i));
+  fs::remove(ws / "artifacts" / "report.md");
+  wstest::write_file(ws / "file-uploads" / "added.txt", "added");
+  REQUIRE(sync_in_child(cfg, store, 0) == 0);
+  const auto new_snap = hydrate_snapshot(tmp / "h-new", store, env);
+  REQUIRE_FALSE(old_snap == new_snap);
+  REQUIRE_FALSE(old_snap.repos.at("app") == new_snap.repos.at("app"));
+
+  int kills = 0;
+  for (int k = 1;; ++k) {
+    CAPTURE(k);
+    copy_tree(tmp / "store-old", store);
+    copy_tree(tmp / "cache-old", cache);
+    const int status = sync_in_child(cfg, store, k);
+    const bool killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    if (!killed) {
+      CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+      break;
+    }
+    ++kills;
+    const auto got = hydrate_snapshot(tmp / "h-k", store, env);
+    const auto& repo = got.repos.at("app");
+    CHECK_MESSAGE((repo == old_snap.repos.at("app") || repo == new_snap.repos.at("app")),
+                  "repo is neither old nor new:\n" << wsws::describe_difference(new_snap, got));
+    std::set<std::string> names;
+    for (const auto* s : {&old_snap, &new_snap, &got}) {
+      for (const auto& [f, st] : s->files) names.insert(f);
+    }
+    for (const auto& f : names) {
+      CAPTURE(f);
+      auto pick = [&](const wsws::WorkspaceSnapshot& s) -> std::optional<wsws::FileState> {
+        auto it = s.files.find(f);
+        return it == s.files.end() ? std::nullopt : std::optional<wsws::FileState>(it->second);
+      };
+      const auto g = pick(got);
+      // Old or new content; a file is never lost while it exists in both.
+      CHECK((g == pick(old_snap) || g == pick(new_snap)));
+    }
+  }
+  MESSAGE("kill points exercised: " << kills);
+  CHECK(kills >= 20);
+}
