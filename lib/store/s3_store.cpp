@@ -56,6 +56,12 @@ Result<struct stat> stat_source(const fs::path& src) {
   return st;
 }
 
+// An empty key would address the bucket itself (PUT /bucket/ creates one).
+Status check_key(std::string_view key) {
+  if (key.empty()) return Error(Errc::invalid_input, "key: empty (an object key is required)");
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> S3Store::open(const StoreConfig& cfg, Logger log) {
@@ -147,6 +153,7 @@ Result<std::vector<ObjectInfo>> S3Store::list(std::string_view prefix) {
 }
 
 Result<ObjectInfo> S3Store::head(std::string_view key) {
+  WS_TRY(check_key(key));
   const std::string what = "reading metadata of '" + std::string(key) + "'";
   http::Request req;
   req.method = "HEAD";
@@ -158,6 +165,7 @@ Result<ObjectInfo> S3Store::head(std::string_view key) {
 }
 
 Result<ObjectInfo> S3Store::get_file(std::string_view key, const fs::path& dest) {
+  WS_TRY(check_key(key));
   const std::string what = "downloading '" + std::string(key) + "'";
   auto out = AtomicFile::create(dest);
   if (!out) return std::move(out).error();
@@ -179,6 +187,7 @@ Result<ObjectInfo> S3Store::get_file(std::string_view key, const fs::path& dest)
 }
 
 Result<std::string> S3Store::get_bytes(std::string_view key) {
+  WS_TRY(check_key(key));
   const std::string what = "downloading '" + std::string(key) + "'";
   http::Request req;
   req.url = url(key, "");
@@ -190,6 +199,7 @@ Result<std::string> S3Store::get_bytes(std::string_view key) {
 }
 
 Status S3Store::put_bytes(std::string_view key, std::string_view data, const PutOptions& opts) {
+  WS_TRY(check_key(key));
   const std::string what = "uploading '" + std::string(key) + "'";
   http::Request req;
   req.method = "PUT";
@@ -207,6 +217,7 @@ Status S3Store::put_bytes(std::string_view key, std::string_view data, const Put
 }
 
 Status S3Store::put_file(std::string_view key, const fs::path& src, const PutOptions& opts) {
+  WS_TRY(check_key(key));
   auto st = stat_source(src);
   if (!st) return std::move(st).error().context("uploading '" + std::string(key) + "'");
   const double mtime = opts.mtime ? *opts.mtime : mtime_of(*st);
@@ -364,8 +375,16 @@ Result<std::vector<DeleteFailure>> S3Store::remove_batch(const std::vector<std::
 
 Result<std::vector<DeleteFailure>> S3Store::remove(const std::vector<std::string>& keys) {
   std::vector<DeleteFailure> failures;
-  for (size_t begin = 0; begin < keys.size(); begin += kDeleteBatch) {
-    auto batch = remove_batch(keys, begin, std::min(keys.size(), begin + kDeleteBatch));
+  std::vector<std::string> valid;
+  for (const auto& key : keys) {
+    if (auto st = check_key(key); !st) {
+      failures.push_back({key, st.error().message});
+    } else {
+      valid.push_back(key);
+    }
+  }
+  for (size_t begin = 0; begin < valid.size(); begin += kDeleteBatch) {
+    auto batch = remove_batch(valid, begin, std::min(valid.size(), begin + kDeleteBatch));
     if (!batch) return std::move(batch).error();
     for (auto& f : *batch) failures.push_back(std::move(f));
   }

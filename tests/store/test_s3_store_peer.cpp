@@ -39,6 +39,18 @@ boost::json::object rclone_entry(const std::string& key) {
 TYPE_TO_STRING(S3Backend);
 WS_STORE_CONTRACT(S3Backend);
 
+TEST_CASE("an empty key is refused before it could address the bucket itself") {
+  S3Backend b;
+  auto store = store_contract::open(b.config());
+  CHECK(store->put_bytes("", "x").error().code == Errc::invalid_input);
+  CHECK(store->head("").error().code == Errc::invalid_input);
+  CHECK(store->get_bytes("").error().code == Errc::invalid_input);
+  auto failures = store->remove({""});
+  REQUIRE(failures);
+  CHECK(failures->size() == 1);
+  CHECK(store->check_bucket().ok());
+}
+
 TEST_CASE("listing crosses pages with the continuation token") {
   S3Backend b;
   auto cfg = b.config();
