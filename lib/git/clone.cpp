@@ -22,8 +22,12 @@ Error remote_failure(int code, std::string_view what, std::string_view url) {
 
 // The branch HEAD of the remote points at ("main"), or "" for an empty remote.
 Result<std::string> remote_default_branch(const std::string& url, RemoteCallbackState& state) {
+  // A detached remote knows no plain paths; git_clone does.
+  const std::string remote_url = url.find("://") == std::string::npos && !remote_endpoint(url)
+                                     ? "file://" + fs::absolute(url).string()
+                                     : url;
   git_remote* raw = nullptr;
-  if (int rc = git_remote_create_detached(&raw, url.c_str()); rc < 0) {
+  if (int rc = git_remote_create_detached(&raw, remote_url.c_str()); rc < 0) {
     return remote_failure(rc, "reading", url);
   }
   RemotePtr remote(raw);

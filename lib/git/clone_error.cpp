@@ -27,7 +27,7 @@ Errc classify_remote_error(int code, int klass, std::string_view message) {
                        "permission denied"})) {
     return Errc::auth;
   }
-  if (contains_any(m, {"status code: 404", "could not find repository", "not found",
+  if (contains_any(m, {"status code: 404", "failed to resolve path", "could not find repository", "not found",
                        "does not appear to be a git repository", "not a git repository",
                        "cannot locate remote-tracking branch", "reference 'refs/remotes/"})) {
     return Errc::not_found;

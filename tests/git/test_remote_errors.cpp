@@ -17,6 +17,7 @@ TEST_CASE("libgit2's authentication failures classify as auth") {
 
 TEST_CASE("missing repositories and branches classify as not found") {
   CHECK(classify_remote_error(-1, GIT_ERROR_HTTP, "unexpected http status code: 404") == Errc::not_found);
+  CHECK(classify_remote_error(-1, GIT_ERROR_OS, "failed to resolve path '/x.git': No such file or directory") == Errc::not_found);
   CHECK(classify_remote_error(GIT_ENOTFOUND, GIT_ERROR_REPOSITORY, "could not find repository at '/x'") == Errc::not_found);
   CHECK(classify_remote_error(-1, GIT_ERROR_REFERENCE, "cannot locate remote-tracking branch 'origin/x'") == Errc::not_found);
 }
