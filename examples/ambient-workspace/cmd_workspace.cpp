@@ -16,15 +16,17 @@
 namespace cli {
 namespace {
 
-std::string env_help(std::initializer_list<std::string_view> names) {
+// The variables `who` reads, from the spec layer's table (the one source of
+// truth), with their defaults; secrets are marked, never shown.
+std::string env_help(ws::spec::EnvReader who) {
   std::string out = "environment:\n";
-  for (auto name : names) {
-    const auto* v = ws::spec::find_env_var(name);
-    if (v == nullptr) continue;
-    std::string left = "  " + std::string(v->name);
+  for (const auto& v : ws::spec::kEnvVars) {
+    if (!ws::spec::reads(v.read_by, who)) continue;
+    std::string left = "  " + std::string(v.name);
     left += std::string(left.size() < 32 ? 32 - left.size() : 1, ' ');
-    out += left + std::string(v->meaning);
-    if (!v->default_value.empty()) out += " (default: " + std::string(v->default_value) + ")";
+    out += left + std::string(v.meaning);
+    if (!v.default_value.empty()) out += " (default: " + std::string(v.default_value) + ")";
+    if (v.secret) out += " [secret]";
     out += "\n";
   }
   return out;
@@ -89,13 +91,7 @@ void add_workspace_commands(std::vector<Command>& out) {
       "trees, clone every repo of REPOS_JSON (a failed clone is a warning naming auth,\n"
       "not-found or network), set up the workflow, then restore each saved repo's branches,\n"
       "staged and unstaged changes.\n\n" +
-          env_help({"WORKSPACE_ROOT", "SESSION_NAME", "NAMESPACE", "PROJECT_NAME", "REPOS_JSON",
-                    "ACTIVE_WORKFLOW_GIT_URL", "ACTIVE_WORKFLOW_BRANCH", "ACTIVE_WORKFLOW_PATH",
-                    "S3_ENDPOINT", "S3_BUCKET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                    "AWS_REGION", "RUNNER_STATE_DIR", "BACKEND_API_URL", "BOT_TOKEN",
-                    "AMBIENT_CP_TOKEN_URL", "AMBIENT_CP_TOKEN_PUBLIC_KEY", "SESSION_ID",
-                    "SERVICE_ACCOUNT_TOKEN_FILE", "GITHUB_TOKEN", "GITLAB_TOKEN", "GITHUB_HOSTS",
-                    "GITLAB_HOSTS", "LOG_FORMAT"}),
+          env_help(ws::spec::EnvReader::hydrate),
       {{"--verbose", "", "also print debug lines"}},
       run_hydrate});
   out.push_back(Command{
@@ -106,10 +102,7 @@ void add_workspace_commands(std::vector<Command>& out) {
       "under repos/ (every REPO_BACKUP_INTERVAL-th cycle), mirror the state directory,\n"
       "artifacts/ and file-uploads/ to S3 and write metadata.json. On SIGTERM or SIGINT: one\n"
       "last repo backup and sync, then exit 0. With persistence off it idles until signalled.\n\n" +
-          env_help({"WORKSPACE_ROOT", "SESSION_NAME", "NAMESPACE", "S3_ENDPOINT", "S3_BUCKET",
-                    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "RUNNER_STATE_DIR",
-                    "SYNC_INITIAL_DELAY", "SYNC_INTERVAL", "MAX_SYNC_SIZE", "REPO_BACKUP_INTERVAL",
-                    "LOG_FORMAT"}),
+          env_help(ws::spec::EnvReader::sync),
       {{"--once", "", "run one full cycle now (repo backup included) and exit"},
        {"--state-only", "", "sync the state trees only, no repo backup"},
        {"--repos-only", "", "back up the repos only, no state trees"},
