@@ -311,3 +311,15 @@ TEST_CASE("an untracked file with a space in its name survives the round trip" *
   hydrate_ok(cfg2);
   CHECK(wstest::read_file(tmp / "ws2" / "repos" / "app" / "new file (1).txt") == "untracked\n");
 }
+
+TEST_CASE("with persistence off the sync sidecar idles until SIGTERM, then exits 0") {
+  wstest::TempDir tmp;
+  auto env = cli_env(tmp / "ws", "");
+  env["AWS_ACCESS_KEY_ID"] = std::nullopt;
+  wstest::Child sidecar({cli_path().string(), "sync"}, {}, env, tmp / "sidecar.log");
+  std::this_thread::sleep_for(300ms);
+  CHECK(sidecar.running());
+  sidecar.signal(SIGTERM);
+  CHECK(sidecar.wait(10s) == 0);
+  CHECK(wstest::read_file(tmp / "sidecar.log").find("idling") != std::string::npos);
+}
