@@ -1,7 +1,153 @@
+// libworkspace.clone / clone_workflow / backup_repo / restore_repo: the git
+// layer, with the GIL released while git works.
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "auth/session_credentials.hpp"
 #include "bindings.hpp"
+#include "git/git.hpp"
 
 namespace wspy {
 
-void register_git(py::module_&) {}
+namespace {
+
+using namespace pybind11::literals;
+namespace fs = std::filesystem;
+
+struct Access {
+  ws::git::Identity identity;
+  const ws::auth::CredentialProvider* provider = nullptr;
+};
+
+// `credentials` (a Credentials or None) supplies the token and the default
+// identity; explicit names win. The caller keeps `credentials` alive.
+Access access_from(const py::object& credentials, const std::optional<std::string>& user_name,
+                   const std::optional<std::string>& user_email) {
+  Access a;
+  if (!credentials.is_none()) {
+    const auto& c = credentials.cast<const ws::auth::SessionCredentials&>();
+    a.provider = c.provider.get();
+    if (!c.identity.name.empty()) a.identity.name = c.identity.name;
+    if (!c.identity.email.empty()) a.identity.email = c.identity.email;
+  }
+  if (user_name && !user_name->empty()) a.identity.name = *user_name;
+  if (user_email && !user_email->empty()) a.identity.email = *user_email;
+  return a;
+}
+
+py::dict clone(const std::string& url, const fs::path& target, const std::optional<std::string>& branch,
+               const std::optional<std::string>& user_name, const std::optional<std::string>& user_email,
+               const py::object& credentials, const py::object& log, const py::object& progress) {
+  ws::git::CloneOptions o;
+  o.url = url;
+  o.target = target;
+  o.branch = branch.value_or("");
+  const Access a = access_from(credentials, user_name, user_email);
+  o.identity = a.identity;
+  o.credentials = a.provider;
+  const ws::Logger logger = make_logger(log, progress);
+  auto r = [&] {
+    py::gil_scoped_release nogil;
+    return ws::git::clone_repo(o, logger);
+  }();
+  auto done = unwrap(std::move(r));
+  return py::dict("branch"_a = done.branch, "head_sha"_a = done.head_sha);
+}
+
+py::dict clone_workflow(const std::string& url, const fs::path& workflows_dir, const std::string& name,
+                        const std::string& branch, const std::optional<std::string>& subpath,
+                        const std::optional<std::string>& user_name,
+                        const std::optional<std::string>& user_email, const py::object& credentials,
+                        const py::object& log) {
+  ws::git::WorkflowCloneOptions o;
+  o.url = url;
+  o.workflows_dir = workflows_dir;
+  o.name = name;
+  o.branch = branch;
+  o.subpath = subpath.value_or("");
+  const Access a = access_from(credentials, user_name, user_email);
+  o.identity = a.identity;
+  o.credentials = a.provider;
+  const ws::Logger logger = make_logger(log, py::none());
+  auto r = [&] {
+    py::gil_scoped_release nogil;
+    return ws::git::clone_workflow(o, logger);
+  }();
+  auto done = unwrap(std::move(r));
+  return py::dict("path"_a = done.path.string(), "whole_repo"_a = done.whole_repo);
+}
+
+py::dict backup_repo(const fs::path& repo, const fs::path& outdir, const std::optional<fs::path>& state_file,
+                     bool force, const py::object& log) {
+  ws::git::BackupOptions o;
+  o.repo = repo;
+  o.outdir = outdir;
+  o.state_file = state_file.value_or(fs::path());
+  o.force = force;
+  const ws::Logger logger = make_logger(log, py::none());
+  auto r = [&] {
+    py::gil_scoped_release nogil;
+    return ws::git::backup_repo(o, logger);
+  }();
+  auto done = unwrap(std::move(r));
+  return py::dict("unchanged"_a = done.unchanged, "has_bundle"_a = done.has_bundle,
+                  "current_branch"_a = done.current_branch, "head_sha"_a = done.head_sha);
+}
+
+py::dict restore_repo(const fs::path& state_dir, const fs::path& repo, const std::optional<std::string>& remote_url,
+                      const std::optional<std::string>& user_name, const std::optional<std::string>& user_email,
+                      const py::object& credentials, const py::object& log) {
+  ws::git::RestoreOptions o;
+  o.state_dir = state_dir;
+  o.repo = repo;
+  o.remote_url = remote_url.value_or("");
+  const Access a = access_from(credentials, user_name, user_email);
+  o.identity = a.identity;
+  o.credentials = a.provider;
+  const ws::Logger logger = make_logger(log, py::none());
+  auto r = [&] {
+    py::gil_scoped_release nogil;
+    return ws::git::restore_repo(o, logger);
+  }();
+  auto done = unwrap(std::move(r));
+  return py::dict("cloned"_a = done.cloned, "branches_imported"_a = done.branches_imported,
+                  "current_branch"_a = done.current_branch, "head_sha"_a = done.head_sha,
+                  "head_matches"_a = done.head_matches, "rejected_worktree"_a = done.rejected_worktree,
+                  "rejected_index"_a = done.rejected_index);
+}
+
+}  // namespace
+
+void register_git(py::module_& m) {
+  m.def("clone", &clone, "url"_a, "target"_a, py::kw_only(), "branch"_a = py::none(),
+        "user_name"_a = py::none(), "user_email"_a = py::none(), "credentials"_a = py::none(),
+        "log"_a = py::none(), "progress"_a = py::none(),
+        "Clone one branch of `url` (`branch`, default: the remote's default) into `target`\n"
+        "(absent or empty) and set the git identity (explicit names, else the\n"
+        "credentials' identity, else Ambient Code Bot). `credentials` is a Credentials\n"
+        "from resolve_credentials or None. Returns {'branch', 'head_sha'}. Raises\n"
+        "AuthError, NotFoundError, NetworkError, ConflictError, GitError.");
+  m.def("clone_workflow", &clone_workflow, "url"_a, "workflows_dir"_a, "name"_a, py::kw_only(),
+        "branch"_a = "main", "subpath"_a = py::none(), "user_name"_a = py::none(),
+        "user_email"_a = py::none(), "credentials"_a = py::none(), "log"_a = py::none(),
+        "Clone a workflow and keep `subpath` (or the whole repo, with a warning, when it\n"
+        "is missing) as workflows_dir/name. Returns {'path', 'whole_repo'}. Raises as\n"
+        "clone, plus UnsafePathError when `subpath` leaves the repository.");
+  m.def("backup_repo", &backup_repo, "repo"_a, "outdir"_a, py::kw_only(), "state_file"_a = py::none(),
+        "force"_a = false, "log"_a = py::none(),
+        "Write repo.bundle, uncommitted.patch, staged.patch and metadata.json for the\n"
+        "work tree `repo` into `outdir`. Nothing is rewritten when refs, index and work\n"
+        "tree are unchanged since the last backup ('unchanged': True). Returns\n"
+        "{'unchanged', 'has_bundle', 'current_branch', 'head_sha'}.");
+  m.def("restore_repo", &restore_repo, "state_dir"_a, "repo"_a, py::kw_only(), "remote_url"_a = py::none(),
+        "user_name"_a = py::none(), "user_email"_a = py::none(), "credentials"_a = py::none(),
+        "log"_a = py::none(),
+        "Restore `repo` (a fresh clone, or absent: cloned from remote_url or the saved\n"
+        "remoteUrl) from the files of backup_repo or of the old scripts. Changes that do\n"
+        "not apply are listed in 'rejected_worktree' / 'rejected_index'; the others are\n"
+        "applied. Returns {'cloned', 'branches_imported', 'current_branch', 'head_sha',\n"
+        "'head_matches', 'rejected_worktree', 'rejected_index'}. Raises NotFoundError,\n"
+        "UnsupportedError, GitError (the repo is untouched), ConflictError.");
+}
 
 }  // namespace wspy
