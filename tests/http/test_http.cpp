@@ -508,3 +508,28 @@ TEST_CASE("TLS is always verified; CURL_CA_BUNDLE names the trusted CA") {
   if (saved != nullptr) setenv("CURL_CA_BUNDLE", saved_value.c_str(), 1);
   else unsetenv("CURL_CA_BUNDLE");
 }
+
+TEST_CASE("proxies come from the environment as curl reads them, NO_PROXY included") {
+  BeastServer proxy;
+  proxy.route("GET", "http://origin.invalid/", [](const HttpRequest& r) {
+    return HttpReply::text(200, "via proxy: " + r.target);
+  });
+  setenv("http_proxy", proxy.url().c_str(), 1);
+  RecordedPauses rec;
+  {
+    Client client;
+    auto res = client.perform(get("http://origin.invalid/thing"), rec.policy(1));
+    REQUIRE(res);
+    CHECK(res->body == "via proxy: http://origin.invalid/thing");
+  }
+  setenv("NO_PROXY", "origin.invalid", 1);
+  {
+    Client client;
+    auto res = client.perform(get("http://origin.invalid/thing"), rec.policy(1));
+    REQUIRE_FALSE(res);
+    CHECK(res.error().code == ws::Errc::network);
+  }
+  unsetenv("NO_PROXY");
+  unsetenv("http_proxy");
+  CHECK(proxy.request_count() == 1);
+}
