@@ -69,12 +69,14 @@ struct RetryPolicy {
   std::chrono::milliseconds base_delay{200};
   std::chrono::milliseconds max_delay{5'000};
   bool retry_5xx = true;  // also 429
-  // Waits between attempts; tests replace it to stay fast. Empty = sleep.
+  // Waits between attempts; tests replace it to stay fast. Empty = sleep
+  // (perform_many then schedules the retry without holding up the other
+  // transfers). A server's Retry-After is honoured up to 60 s.
   std::function<void(std::chrono::milliseconds)> sleeper;
 };
 
-// Called after every finished attempt (for request counting in benchmarks and
-// tests). Never receives header values.
+// What a Client has done so far, counted per attempt (for benchmarks and
+// tests); bytes are body bytes as curl counts them.
 struct Stats {
   uint64_t requests = 0;
   uint64_t retries = 0;
