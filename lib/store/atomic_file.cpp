@@ -76,7 +76,7 @@ Status AtomicFile::write(std::string_view data) {
   return {};
 }
 
-Status AtomicFile::copy_from(const fs::path& src) {
+Status AtomicFile::copy_from(const fs::path& src, Digest* digest) {
   const int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) {
     return Error(errno == ENOENT ? Errc::not_found : Errc::io,
@@ -92,7 +92,9 @@ Status AtomicFile::copy_from(const fs::path& src) {
       break;
     }
     if (n == 0) break;
-    st = write(std::string_view(buf.data(), static_cast<size_t>(n)));
+    const std::string_view chunk(buf.data(), static_cast<size_t>(n));
+    if (digest != nullptr) digest->update(chunk);
+    st = write(chunk);
     if (!st) break;
   }
   ::close(in);

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "store/digest.hpp"
 
 namespace ws::store {
 
@@ -33,8 +34,9 @@ class AtomicFile {
   const std::filesystem::path& dest() const { return dest_; }
 
   Status write(std::string_view data);
-  // Copies all of `src` into the temporary file.
-  Status copy_from(const std::filesystem::path& src);
+  // Copies all of `src` into the temporary file, feeding `digest` (if any)
+  // with the bytes on the way.
+  Status copy_from(const std::filesystem::path& src, Digest* digest = nullptr);
   // Sets the temporary file's mtime (seconds since the epoch), if given,
   // then renames it over the destination.
   Status commit(std::optional<double> mtime);

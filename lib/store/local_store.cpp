@@ -161,9 +161,10 @@ Status LocalStore::put_file(std::string_view key, const fs::path& src, const Put
   }
   auto out = AtomicFile::create(*file, temp_dir());
   if (!out) return std::move(out).error();
-  WS_TRY(out->copy_from(src));
+  auto digest = Digest::md5();
+  WS_TRY(out->copy_from(src, &digest));
   WS_TRY(out->commit(opts.mtime ? *opts.mtime : mtime_of(st)));
-  if (!opts.md5_hex.empty()) cache_md5(*file, opts.md5_hex);
+  cache_md5(*file, to_hex(digest.finish()));
   return {};
 }
 
@@ -175,7 +176,7 @@ Status LocalStore::put_bytes(std::string_view key, std::string_view data, const 
   if (!out) return std::move(out).error();
   WS_TRY(out->write(data));
   WS_TRY(out->commit(opts.mtime));
-  cache_md5(*file, opts.md5_hex.empty() ? md5_hex(data) : opts.md5_hex);
+  cache_md5(*file, md5_hex(data));
   return {};
 }
 

@@ -3,10 +3,11 @@
 // backend. Temporary files live in <dir>/.ws-tmp (never a bucket name), so no
 // key is ever hidden from a listing and renames stay on one filesystem.
 //
-// MD5: computed from the content and cached in the extended attribute
-// user.ws.md5 as "<hex> <size> <mtime-ns>"; the cache is trusted only while
-// size and mtime still match, so a file edited behind the store's back is
-// re-hashed, and on filesystems without user xattrs every listing hashes.
+// MD5: computed from the content (while writing, for puts) and cached in the
+// extended attribute user.ws.md5 as "<hex> <size> <mtime-ns>"; the cache is
+// trusted only while size and mtime still match, so a file edited behind the
+// store's back is re-hashed, and on filesystems without user xattrs every
+// listing hashes.
 // The object's mtime is the file's mtime.
 #pragma once
 

@@ -182,6 +182,14 @@ Result<ObjectInfo> S3Store::get_file(std::string_view key, const fs::path& dest)
   if (ec || got != info.size) {
     return Error(Errc::protocol, what + ": received " + std::to_string(got) + " bytes of " + std::to_string(info.size));
   }
+  // The bytes must be the object's: a corrupt download never replaces dest.
+  if (!info.md5_hex.empty()) {
+    auto md5 = md5_file_hex(out->temp_path());
+    if (!md5) return std::move(md5).error().context(what);
+    if (*md5 != info.md5_hex) {
+      return Error(Errc::protocol, what + ": content MD5 " + *md5 + " is not the object's " + info.md5_hex);
+    }
+  }
   WS_TRY(out->commit(info.mtime));
   return info;
 }

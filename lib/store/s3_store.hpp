@@ -6,8 +6,9 @@
 //  - list: ListObjectsV2, no delimiter, every page (continuation token).
 //    md5_hex is filled for single-part objects (ETag); for multipart ones
 //    it is empty in a listing and head() finds it in X-Amz-Meta-Md5chksum.
-//  - get_file: streamed into a temporary file beside dest, renamed into
-//    place, mtime from X-Amz-Meta-Mtime.
+//  - get_file: streamed into a temporary file beside dest, checked against
+//    the object's MD5 when known (single-part ETag or Md5chksum), renamed
+//    into place, mtime from X-Amz-Meta-Mtime.
 //  - put_file: one PUT with Content-MD5 up to multipart_threshold; above it
 //    a multipart upload, part_parallelism parts at a time, each with its
 //    Content-MD5, aborted on any failure, X-Amz-Meta-Md5chksum set.

@@ -203,6 +203,28 @@ TEST_CASE("a failed part aborts the multipart upload") {
   CHECK(server.request_count("/b/big") <= 4);  // init, part 1, part 2, abort: part 3 never sent
 }
 
+TEST_CASE("a download whose bytes do not match the object's MD5 never replaces the destination") {
+  wstest::BeastServer server;
+  server.route("GET", "/b/obj", [](const wstest::HttpRequest&) {
+    auto reply = wstest::HttpReply::text(200, "corrupted!");
+    reply.headers.push_back({"ETag", "\"" + ws::store::md5_hex("the original") + "\""});
+    reply.headers.push_back({"X-Amz-Meta-Mtime", "1500000000"});
+    return reply;
+  });
+  ws::store::StoreConfig cfg;
+  cfg.endpoint = server.url();
+  cfg.bucket = "b";
+  cfg.access_key = "AK";
+  cfg.secret_key = "SK";
+  wstest::TempDir dir;
+  wstest::write_file(dir / "obj", "previous");
+  auto got = store_contract::open(cfg)->get_file("obj", dir / "obj");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code == Errc::protocol);
+  CHECK(wstest::read_file(dir / "obj") == "previous");
+  CHECK(std::distance(fs::directory_iterator(dir.path()), {}) == 1);
+}
+
 TEST_CASE("a restarted server is reachable again; while down, operations fail as network errors") {
   wstest::S3rver s3({"bucket"});
   ws::store::StoreConfig cfg;
