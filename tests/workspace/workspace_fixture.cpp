@@ -56,7 +56,7 @@ void agent_changes(const fs::path& repo) {
     chmod -x run.sh
     git rm -q old.txt
     rm old2.txt
-    printf 'untracked\n' > 'new-file(1).txt'
+    printf 'untracked\n' > 'new file (1).txt'
     mkdir -p notes && printf 'deep untracked\n' > notes/todo.md
     mkdir -p ignored && printf 'ignored\n' > ignored/cache.txt && printf 'log\n' > debug.log
   )", repo);
