@@ -227,9 +227,11 @@ struct BeastServer::State {
     } else {
       serve_stream(*sock, *sock);
     }
+    // Shut down but not closed: the descriptor stays ours (open_sockets owns
+    // the socket) until the server is destroyed, so stop() can never shut
+    // down a descriptor number the system has handed to someone else.
     beast::error_code ignored;
     sock->shutdown(tcp::socket::shutdown_both, ignored);
-    sock->close(ignored);
   }
 
   template <class Stream>
