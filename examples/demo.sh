@@ -9,7 +9,9 @@
 #   4. `ambient-workspace sync --once` saves it;
 #   5. `ambient-workspace hydrate` restores it into a fresh workspace #2;
 #   6. both are compared (git status, branches, HEADs, file checksums and
-#      modes) and a verdict line is printed.
+#      modes) and a verdict line is printed;
+#   7. for contrast, the old scripts' save/restore procedure is replayed on
+#      the same repo, showing what it loses.
 # Usage: examples/demo.sh <path to the ambient-workspace binary>
 set -euo pipefail
 BIN=${1:?usage: demo.sh path/to/ambient-workspace}
@@ -60,7 +62,7 @@ W=$TMP/ws1
   printf '#!/bin/sh\necho changed\n' >run.sh                          # unstaged, mode 0755 kept
   head -c 3000 /dev/urandom >logo.png                                 # binary change
   git_q rm -q obsolete.txt                                            # staged deletion
-  echo "notes, never committed" >NOTES.md                             # untracked
+  echo "notes, never committed" >"meeting notes.md"                   # untracked
   mkdir -p node_modules/x && echo junk >node_modules/x/index.js       # untracked junk
 )
 (
@@ -131,6 +133,25 @@ while read -r p; do
   if [ -e "$TMP/ws2/$p" ]; then ok=0; echo "  UNEXPECTED in #2: $p"; else echo "  $p"; fi
 done < <(cd "$TMP/ws1" && find .claude artifacts file-uploads -type f | grep -E "$EXCLUDED" | sort)
 echo "  repos/app/node_modules/x/index.js: untracked junk inside a repo travels with the repo: $( [ -e "$TMP/ws2/repos/app/node_modules/x/index.js" ] && echo restored || echo absent)"
+
+bold "7. for contrast: the old scripts' procedure on the same repos/app"
+# git bundle + `git diff HEAD` / `git diff --cached` (no --binary, no
+# untracked files), restored with plain git fetch + git apply.
+S=$TMP/scripts && mkdir -p "$S"
+git -C "$W/repos/app" bundle create "$S/repo.bundle" --all 2>/dev/null
+git -C "$W/repos/app" diff HEAD >"$S/uncommitted.patch"
+git -C "$W/repos/app" diff --cached >"$S/staged.patch"
+git_q clone -q "file://$TMP/origins/app.git" "$S/app"
+(cd "$S/app"
+  git_q fetch -q --update-head-ok "$S/repo.bundle" '+refs/heads/*:refs/heads/*'
+  git_q checkout -q -f feature/login
+  git_q apply "$S/uncommitted.patch" 2>"$S/apply.err" || echo "  git apply uncommitted.patch: $(head -1 "$S/apply.err")"
+  git_q apply --cached "$S/staged.patch" 2>/dev/null || echo "  git apply --cached staged.patch failed")
+describe_repo "$S/app" | strip_excluded >"$TMP/scripts-app.txt"
+lost=$(diff "$TMP/before-app.txt" "$TMP/scripts-app.txt" | grep -c '^<' || true)
+echo "  the scripts' restore differs from workspace #1 in $lost line(s) of the comparison, e.g.:"
+diff "$TMP/before-app.txt" "$TMP/scripts-app.txt" | grep '^[<>]' | sed -n '1,8s/^/    /p' || true
+echo "  (libworkspace: 0 differences, see above)"
 
 ELAPSED=$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 echo
