@@ -3,7 +3,6 @@
 #include <charconv>
 #include <map>
 
-#include "common/redact.hpp"
 #include "spec/env_table.hpp"
 #include "spec/layout.hpp"
 #include "spec/sanitize.hpp"
@@ -54,16 +53,7 @@ Result<std::string> sanitized(const Reader& r, std::string_view name) {
 }
 
 Status check_http_url(std::string_view name, const std::string& url) {
-  if (url.empty()) return {};
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    return Error(Errc::invalid_input, std::string(name) + " must be an http:// or https:// URL, got '" +
-                                          redact_url(url) + "'");
-  }
-  if (redact_url(url) != url) {
-    return Error(Errc::invalid_input, std::string(name) + " must not carry credentials (userinfo) "
-                                          "in the URL: '" + redact_url(url) + "'");
-  }
-  return {};
+  return url.empty() ? Status() : require_http_url(url, name);
 }
 
 std::vector<std::string> host_list(const std::string& text) {

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "spec/config.hpp"
 #include "spec/env_table.hpp"
 #include "spec/json_fields.hpp"
 #include "spec/layout.hpp"
@@ -183,6 +184,25 @@ json::array pod_env(EnvReader container, const SessionSpec& session,
   return env.build();
 }
 
+// The pod reads its env with load_config; a plan whose env the pod would
+// refuse is refused here, where the CP can still report it. Values from
+// secret references are unknown here and left out.
+Status check_pod_accepts(const json::array& env, std::string_view container) {
+  EnvSource source;
+  for (const auto& entry : env) {
+    const auto& e = entry.as_object();
+    if (const auto* value = e.if_contains("value")) {
+      source.set(std::string(e.at("name").as_string()), std::string(value->as_string()));
+    }
+  }
+  auto config = load_config(source);
+  if (!config) {
+    return std::move(config).error().context("the " + std::string(container) +
+                                             " container would refuse its env");
+  }
+  return {};
+}
+
 json::object workspace_mount() {
   return {{"name", kWorkspaceVolume}, {"mountPath", kWorkspaceMountPath}};
 }
@@ -244,6 +264,10 @@ Result<PodPlanSettings> parse_pod_plan_settings(std::string_view text) {
                  "settings.imagePullPolicy must be Always, IfNotPresent or Never, got '" +
                      s.image_pull_policy + "'");
   }
+  for (const auto& [url, what] : {std::pair{&s.backend_api_url, "settings.backendApiUrl"},
+                                  std::pair{&s.cp_token_url, "settings.cpTokenUrl"}}) {
+    if (!url->empty()) WS_TRY(require_http_url(*url, what));
+  }
   if (!state_dir.empty()) {
     auto clean = normalize_relative_path(state_dir, "settings.runnerStateDir");
     if (!clean) return std::move(clean).error();
@@ -281,8 +305,9 @@ Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings&
   // just as repos do.
   const bool clones = !session.repos.empty() || session.workflow.has_value();
   if (clones || plan.storage.enabled()) {
-    plan.init_hydrate = container(kInitContainerName, "hydrate", settings,
-                                  pod_env(EnvReader::hydrate, session, settings, plan.storage),
+    auto env = pod_env(EnvReader::hydrate, session, settings, plan.storage);
+    WS_TRY(check_pod_accepts(env, kInitContainerName));
+    plan.init_hydrate = container(kInitContainerName, "hydrate", settings, std::move(env),
                                   json::array{workspace_mount()}, /*as_root=*/true);
   }
   if (plan.storage.enabled()) {
@@ -290,8 +315,9 @@ Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings&
         {"name", kWorkspaceVolume},
         {"mountPath", std::string(kSidecarStateMountRoot) + "/" + settings.runner_state_dir},
         {"subPath", settings.runner_state_dir}};
-    plan.state_sync = container(kSidecarName, "sync", settings,
-                                pod_env(EnvReader::sync, session, settings, plan.storage),
+    auto env = pod_env(EnvReader::sync, session, settings, plan.storage);
+    WS_TRY(check_pod_accepts(env, kSidecarName));
+    plan.state_sync = container(kSidecarName, "sync", settings, std::move(env),
                                 json::array{workspace_mount(), std::move(state_mount)},
                                 /*as_root=*/false);
   }

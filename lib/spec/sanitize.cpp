@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "common/redact.hpp"
+
 namespace ws::spec {
 
 std::string sanitize_name(std::string_view name) {
@@ -45,6 +47,19 @@ Result<std::string> normalize_relative_path(std::string_view path, std::string_v
     out += seg;
   }
   return out;
+}
+
+Status require_http_url(std::string_view url, std::string_view what) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    return Error(Errc::invalid_input, std::string(what) + " must be an http:// or https:// URL, got '" +
+                                          redact_url(url) + "'");
+  }
+  if (redact_url(url) != url) {
+    return Error(Errc::invalid_input, std::string(what) +
+                                          " must not carry credentials (userinfo) in the URL: '" +
+                                          redact_url(url) + "'");
+  }
+  return {};
 }
 
 }  // namespace ws::spec

@@ -19,4 +19,9 @@ std::string sanitize_name(std::string_view name);
 Result<std::string> normalize_relative_path(std::string_view path, std::string_view what,
                                             bool allow_empty = false);
 
+// An http:// or https:// URL without userinfo (credentials belong in their
+// own variables, where they are known to be secret). Errors name `what`
+// and show the URL redacted.
+Status require_http_url(std::string_view url, std::string_view what);
+
 }  // namespace ws::spec

@@ -4,6 +4,7 @@
 
 #include "common/redact.hpp"
 #include "spec/env_table.hpp"
+#include "spec/sanitize.hpp"
 
 namespace ws::spec {
 namespace {
@@ -15,12 +16,6 @@ std::string join_names(const std::vector<std::string>& names) {
     out += names[i];
   }
   return out;
-}
-
-Status check_endpoint(const std::string& endpoint, std::string_view what) {
-  if (endpoint.rfind("http://", 0) == 0 || endpoint.rfind("https://", 0) == 0) return {};
-  return Error(Errc::invalid_input, std::string(what) + " must be an http:// or https:// URL, got '" +
-                                        redact_url(endpoint) + "'");
 }
 
 Result<ResolvedStorage> resolve_custom(const StorageInputs& in) {
@@ -35,7 +30,7 @@ Result<ResolvedStorage> resolve_custom(const StorageInputs& in) {
                                           join_names(missing) +
                                           (missing.size() == 1 ? " is" : " are") + " not set");
   }
-  WS_TRY(check_endpoint(p.endpoint, "the project's S3_ENDPOINT"));
+  WS_TRY(require_http_url(p.endpoint, "the project's S3_ENDPOINT"));
   return ResolvedStorage{StorageSource::custom, p.endpoint, p.bucket, p.access_key, p.secret_key};
 }
 
@@ -44,7 +39,7 @@ Result<ResolvedStorage> resolve_cluster(const StorageInputs& in) {
   const std::string default_bucket(find_env_var("S3_BUCKET")->default_value);
   const std::string endpoint = in.cluster.endpoint.empty() ? default_endpoint : in.cluster.endpoint;
   const std::string bucket = in.cluster.bucket.empty() ? default_bucket : in.cluster.bucket;
-  WS_TRY(check_endpoint(endpoint, "the cluster's S3 endpoint"));
+  WS_TRY(require_http_url(endpoint, "the cluster's S3 endpoint"));
   const bool shared = endpoint == default_endpoint && bucket == default_bucket;
   const std::string& access = shared ? in.shared_minio_access_key : in.cluster.access_key;
   const std::string& secret = shared ? in.shared_minio_secret_key : in.cluster.secret_key;

@@ -228,3 +228,17 @@ TEST_CASE("extra env may not set what the plan derives, nor unknown variables") 
 TEST_CASE("session errors come before settings errors") {
   CHECK(error_of("{}", "[]") == R"(session has no "name")");
 }
+
+TEST_CASE("settings URLs must be http(s) without credentials") {
+  CHECK(error_of(kBareSession, R"({"backendApiUrl":"backend:8080"})") ==
+        "settings.backendApiUrl must be an http:// or https:// URL, got 'backend:8080'");
+  CHECK(error_of(kBareSession, R"({"cpTokenUrl":"https://u:p@cp/token"})") ==
+        "settings.cpTokenUrl must not carry credentials (userinfo) in the URL: 'https://cp/token'");
+}
+
+TEST_CASE("a plan whose env the pod would refuse is refused, naming the container") {
+  CHECK(error_of(kBareSession, std::string(R"({"env":{"SYNC_INTERVAL":"0"},)") + kMinio + "}") ==
+        "the state-sync container would refuse its env: SYNC_INTERVAL must be at least 1, got 0");
+  CHECK(error_of(kSession, R"({"env":{"LOG_FORMAT":"xml"}})") ==
+        "the init-hydrate container would refuse its env: LOG_FORMAT must be 'text' or 'json', got 'xml'");
+}
