@@ -76,7 +76,8 @@ int run_sync(const Args& args) {
     }
     return kExitOk;
   }
-  auto st = ws::workspace::run_sidecar(*cfg, {}, stop, log);
+  auto st = ws::workspace::run_sidecar(*cfg, {}, stop, log,
+                                       ws::workspace::CycleOptions{!repos_only, !state_only});
   return st ? kExitOk : kExitFailure;
 }
 
@@ -104,8 +105,8 @@ void add_workspace_commands(std::vector<Command>& out) {
       "last repo backup and sync, then exit 0. With persistence off it idles until signalled.\n\n" +
           env_help(ws::spec::EnvReader::sync),
       {{"--once", "", "run one full cycle now (repo backup included) and exit"},
-       {"--state-only", "", "sync the state trees only, no repo backup"},
-       {"--repos-only", "", "back up the repos only, no state trees"},
+       {"--state-only", "", "sync the state trees only, never back up repos"},
+       {"--repos-only", "", "back up the repos only, never sync the state trees"},
        {"--verbose", "", "also print debug lines"}},
       run_sync});
 }

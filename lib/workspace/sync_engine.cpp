@@ -219,7 +219,7 @@ Result<CycleReport> SyncEngine::run_cycle(bool backup_repos, const CycleOptions&
 }
 
 Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken& stop,
-                   const Logger& log) {
+                   const Logger& log, const CycleOptions& what) {
   SidecarSchedule schedule;
   schedule.initial_delay = cfg.sync_initial_delay;
   schedule.interval = cfg.sync_interval;
@@ -232,7 +232,7 @@ Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken
       if (!e) return std::move(e).error();
       engine = std::move(*e);
     }
-    auto r = engine->run_cycle(req.backup_repos);
+    auto r = engine->run_cycle(req.backup_repos, what);
     if (!r) return std::move(r).error();
     return {};
   };

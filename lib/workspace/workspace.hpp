@@ -93,9 +93,10 @@ class SyncEngine {
 
 // The sidecar: waits cfg.sync_initial_delay, then cycles every
 // cfg.sync_interval until `stop`, then one final cycle with a repo backup.
-// With persistence off it idles until `stop`. Returns an error only when the
-// final cycle failed (the caller's exit code).
+// With persistence off it idles until `stop`. `what` limits every cycle (as
+// `sync --state-only/--repos-only`). Returns an error only when the final
+// cycle failed (the caller's exit code).
 Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken& stop,
-                   const Logger& log);
+                   const Logger& log, const CycleOptions& what = {});
 
 }  // namespace ws::workspace
