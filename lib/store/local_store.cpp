@@ -183,7 +183,9 @@ Status LocalStore::put_bytes(std::string_view key, std::string_view data, const 
 Status LocalStore::remove_one(std::string_view key) {
   auto file = object_path(key);
   if (!file) return std::move(file).error();
-  if (::unlink(file->c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) {
+  // A directory at the key's path holds other keys; like S3, deleting a key
+  // that is not there succeeds.
+  if (::unlink(file->c_str()) != 0 && errno != ENOENT && errno != ENOTDIR && errno != EISDIR) {
     return Error(Errc::io, "cannot delete " + file->string() + ": " + std::strerror(errno));
   }
   // S3 has no directories: drop the ones this delete emptied.

@@ -69,6 +69,16 @@ TEST_CASE("removing the last object of a directory removes the directory") {
   CHECK(fs::exists(b.root / "test-bucket"));
 }
 
+TEST_CASE("removing a key where a directory of other keys sits is a no-op, as on S3") {
+  LocalBackend b;
+  auto store = store_contract::open(b.config());
+  REQUIRE(store->put_bytes("d/inner", "v").ok());
+  auto failures = store->remove({"d"});
+  REQUIRE(failures);
+  CHECK(failures->empty());
+  CHECK(*store->get_bytes("d/inner") == "v");
+}
+
 TEST_CASE("a file changed behind the store's back is hashed again") {
   LocalBackend b;
   auto store = store_contract::open(b.config());

@@ -8,6 +8,8 @@ TEST_CASE("mtimes are written as rclone writes them: seconds, fraction trimmed")
   CHECK(format_mtime(1700000000.0) == "1700000000");
   CHECK(format_mtime(1700000000.5) == "1700000000.5");
   CHECK(format_mtime(1700000000.25) == "1700000000.25");
+  CHECK(format_mtime(0.999999999999) == "1");
+  CHECK(format_mtime(-0.5) == "-0.5");
 }
 
 TEST_CASE("mtimes rclone wrote parse back, garbage does not") {

@@ -163,6 +163,29 @@ TEST_CASE("check_bucket: a closed port is a network error") {
   CHECK(st.error().message.find("bucket 'b'") != std::string::npos);
 }
 
+TEST_CASE("keys S3 refuses to delete come back one by one with the S3 code and message") {
+  wstest::BeastServer server;
+  server.route("POST", "/b", [](const wstest::HttpRequest& r) {
+    const bool has_md5 = !r.header("content-md5").empty();
+    return wstest::HttpReply::text(has_md5 ? 200 : 400,
+        "<DeleteResult><Deleted><Key>fine</Key></Deleted><Error><Key>locked</Key><Code>AccessDenied</Code>"
+        "<Message>Access Denied</Message></Error></DeleteResult>");
+  });
+  ws::store::StoreConfig cfg;
+  cfg.endpoint = server.url();
+  cfg.bucket = "b";
+  cfg.access_key = "AK";
+  cfg.secret_key = "SK";
+  auto failures = store_contract::open(cfg)->remove({"fine", "locked"});
+  WS_REQUIRE_OK(failures);
+  REQUIRE(failures->size() == 1);
+  CHECK((*failures)[0].key == "locked");
+  CHECK((*failures)[0].message == "AccessDenied: Access Denied");
+  REQUIRE(server.requests().size() == 1);
+  CHECK(server.requests()[0].query() == "delete");
+  CHECK(server.requests()[0].body.find("<Key>locked</Key>") != std::string::npos);
+}
+
 TEST_CASE("a failed part aborts the multipart upload") {
   wstest::BeastServer server;
   server.route("POST", "/b/big", [](const wstest::HttpRequest& r) {
