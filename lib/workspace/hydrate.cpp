@@ -131,11 +131,11 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
     const auto slash = rest.find('/');
     if (slash == std::string::npos) continue;
     const std::string name = rest.substr(0, slash);
-    auto rel = store::relative_path_for_key(name);
-    if (!rel || name.find('\0') != std::string::npos) {
+    // One safe path segment: no "..", ".", empty name or NUL.
+    if (auto rel = store::relative_path_for_key(name); !rel) {
       ++report.unsafe_keys;
       log.warn("hydrate.unsafe_key", "refused repo-state entry that would leave repos/: " +
-                                         (rel ? std::string("NUL in name") : rel.error().message));
+                                         rel.error().message);
       continue;
     }
     by_repo[name].push_back(std::move(o));
