@@ -94,6 +94,16 @@ static void config_errors_name_the_variable(void)
 	CHECK(!contains(ws_error_last(), "ghp_"));
 }
 
+static void config_from_pairs_refuses_an_empty_key(void)
+{
+	const char *keys[] = {"SESSION_NAME", ""};
+	const char *values[] = {"s", "x"};
+	ws_config *cfg = NULL;
+	CHECK(ws_config_from_pairs(&cfg, keys, values, 2) == WS_EINVALID);
+	CHECK_STR(ws_error_last(), "keys[1] must be a non-empty string");
+	CHECK(cfg == NULL);
+}
+
 static void null_arguments_are_invalid_and_named(void)
 {
 	char *out = NULL;
@@ -102,6 +112,8 @@ static void null_arguments_are_invalid_and_named(void)
 	CHECK(ws_repos_normalize(NULL, 0, &out) == WS_EINVALID);
 	CHECK_STR(ws_error_last(), "argument 'repos_json' must not be NULL");
 	CHECK(out == NULL);
+	CHECK(ws_config_get(NULL, "SESSION_NAME", (const char **)&out) == WS_EINVALID);
+	CHECK_STR(ws_error_last(), "argument 'cfg' must not be NULL");
 	CHECK(ws_config_persistence_enabled(NULL) == 0);
 	ws_config_free(NULL);
 	ws_string_free(NULL);
@@ -193,6 +205,7 @@ int main(void)
 	config_get_of_an_unknown_variable_is_not_found();
 	config_from_pairs_enables_persistence_with_all_four_s3_settings();
 	config_errors_name_the_variable();
+	config_from_pairs_refuses_an_empty_key();
 	null_arguments_are_invalid_and_named();
 	config_from_env_reads_the_process_environment();
 	repos_are_normalised_to_canonical_json();

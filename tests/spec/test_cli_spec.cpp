@@ -150,3 +150,9 @@ TEST_CASE("--help of each spec command teaches with examples") {
     CHECK(r.out.find("examples:") != std::string::npos);
   }
 }
+
+TEST_CASE("env refuses --markdown together with --resolved") {
+  const auto r = run_cli({"env", "--markdown", "--resolved"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "ambient-workspace: --markdown and --resolved exclude each other\n");
+}

@@ -234,3 +234,13 @@ TEST_CASE("resolved_env covers every variable of the table") {
     CHECK_MESSAGE(!value.empty(), name);
   }
 }
+
+TEST_CASE("an absurd REPO_BACKUP_INTERVAL is refused") {
+  CHECK(error_of({{"REPO_BACKUP_INTERVAL", "4294967297"}}) ==
+        "REPO_BACKUP_INTERVAL must be at most 1000000, got 4294967297");
+}
+
+TEST_CASE("a workflow URL without a usable name is refused, naming the variable") {
+  CHECK(error_of({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/"}}) ==
+        "ACTIVE_WORKFLOW_GIT_URL: repo URL 'https://h/' gives no usable directory name (got '')");
+}

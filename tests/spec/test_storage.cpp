@@ -109,3 +109,10 @@ TEST_CASE("an access key without its secret key is an error that shows neither")
   CHECK(m == "incomplete S3 settings: the shared MinIO's access key is set but its secret key is not");
   CHECK(m.find("AKIA-LEAK") == std::string::npos);
 }
+
+TEST_CASE("a secret key without its access key is an error") {
+  StorageInputs in;
+  in.cluster = {"https://s3.cluster", "sessions", "", "CS"};
+  CHECK(error_of(in) ==
+        "incomplete S3 settings: the cluster store's secret key is set but its access key is not");
+}
