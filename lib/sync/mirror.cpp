@@ -226,7 +226,9 @@ class MirrorCycle {
         return;
       }
       store::PutOptions put;
-      put.mtime = double(f.mtime_ns) / 1e9;
+      // Seconds and fraction apart: one division of the whole would lose
+      // the exact fraction to double rounding (rclone keeps nanoseconds).
+      put.mtime = double(f.mtime_ns / 1'000'000'000) + double(f.mtime_ns % 1'000'000'000) / 1e9;
       put.md5_hex = md5;
       auto st = store_.put_file(key, root_ / f.rel, put);
       if (!st && is_store_outage(st.error().code)) outage = true;
