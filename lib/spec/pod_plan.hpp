@@ -3,15 +3,7 @@
 // container JSON, so the Go CP builds its pod from the same rules the pod
 // itself runs on.
 //
-// Settings JSON (keys case-insensitive, unknown keys refused):
-//   {"stateSyncImage"?: string, "imagePullPolicy"?: "Always"|"IfNotPresent"|"Never",
-//    "backendApiUrl"?, "cpTokenUrl"?, "cpTokenPublicKey"?, "botToken"?: string,
-//    "runnerStateDir"?: string,
-//    "projectStorage"?: {"storageMode", "S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY"},
-//    "clusterStorage"?: {"endpoint", "bucket", "accessKey", "secretKey"},
-//    "sharedMinio"?: {"accessKey", "secretKey"},
-//    "secretRefs"?: {"<ENV VAR>": {"name": secret, "key": key}},
-//    "env"?: {"<ENV VAR>": string}}
+// Settings: pod_plan_settings.hpp.
 // Plan JSON:
 //   {"initHydrate": bool, "stateSync": bool,
 //    "storage": {"source": "none"|"custom"|"cluster"|"shared-minio", "endpoint"?, "bucket"?},
@@ -20,7 +12,6 @@
 //    "workspaceMount": {"name": "workspace", "mountPath": "/workspace"}}
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,34 +19,17 @@
 #include <boost/json.hpp>
 
 #include "common/error.hpp"
+#include "spec/pod_plan_settings.hpp"
 #include "spec/session.hpp"
 #include "spec/storage.hpp"
 
 namespace ws::spec {
 
-inline constexpr std::string_view kDefaultStateSyncImage = "quay.io/ambient_code/vteam_state_sync";
 inline constexpr std::string_view kInitContainerName = "init-hydrate";
 inline constexpr std::string_view kSidecarName = "state-sync";
 inline constexpr std::string_view kWorkspaceVolume = "workspace";
 inline constexpr std::string_view kWorkspaceMountPath = "/workspace";
 inline constexpr std::string_view kSidecarStateMountRoot = "/app";
-
-struct SecretRef {
-  std::string name;  // Kubernetes Secret
-  std::string key;   // key inside it
-};
-
-struct PodPlanSettings {
-  std::string state_sync_image{kDefaultStateSyncImage};
-  std::string image_pull_policy;  // "" = leave to Kubernetes
-  std::string backend_api_url, cp_token_url, cp_token_public_key, bot_token;
-  std::string runner_state_dir = ".claude";  // normalised
-  StorageInputs storage;
-  std::map<std::string, SecretRef> secret_refs;  // env var -> secret
-  std::map<std::string, std::string> env;        // extra env-table variables
-};
-
-Result<PodPlanSettings> parse_pod_plan_settings(std::string_view json);
 
 struct PodPlan {
   ResolvedStorage storage;
