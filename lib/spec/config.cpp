@@ -1,7 +1,9 @@
 #include "spec/config.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <map>
+#include <stdexcept>
 
 #include "spec/env_table.hpp"
 #include "spec/layout.hpp"

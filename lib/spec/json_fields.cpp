@@ -1,6 +1,7 @@
 #include "spec/json_fields.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace ws::spec::jsonf {
 namespace json = boost::json;
