@@ -248,6 +248,27 @@ TEST_CASE("a download whose bytes do not match the object's MD5 never replaces t
   CHECK(std::distance(fs::directory_iterator(dir.path()), {}) == 1);
 }
 
+TEST_CASE("a download cut mid-body is retried from scratch and lands whole") {
+  const auto body = store_contract::pattern(200000, 5);
+  auto full = [&](const wstest::HttpRequest&) {
+    auto reply = wstest::HttpReply::text(200, body);
+    reply.headers.push_back({"ETag", "\"" + ws::store::md5_hex(body) + "\""});
+    return reply;
+  };
+  wstest::BeastServer server;
+  server.route("GET", "/b/obj", wstest::fail_first(1, wstest::HttpReply::reset_after(50000, body), full));
+  ws::store::StoreConfig cfg;
+  cfg.endpoint = server.url();
+  cfg.bucket = "b";
+  cfg.access_key = "AK";
+  cfg.secret_key = "SK";
+  wstest::TempDir dir;
+  auto got = store_contract::open(cfg)->get_file("obj", dir / "obj");
+  WS_REQUIRE_OK(got);
+  CHECK(wstest::read_file(dir / "obj") == body);
+  CHECK(server.request_count("/b/obj") == 2);
+}
+
 TEST_CASE("a restarted server is reachable again; while down, operations fail as network errors") {
   wstest::S3rver s3({"bucket"});
   ws::store::StoreConfig cfg;
