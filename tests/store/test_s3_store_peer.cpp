@@ -3,6 +3,8 @@
 // objects (SPEC §2: compatibility both ways).
 #include <boost/json.hpp>
 
+#include <mutex>
+
 #include "beast_server.hpp"
 #include "s3_backend.hpp"
 #include "store/digest.hpp"
@@ -49,6 +51,51 @@ TEST_CASE("an empty key is refused before it could address the bucket itself") {
   REQUIRE(failures);
   CHECK(failures->size() == 1);
   CHECK(store->check_bucket().ok());
+}
+
+TEST_CASE("no log line and no error message carries the credentials or a signature") {
+  S3Backend b;
+  std::mutex mu;
+  std::vector<std::string> lines;
+  ws::Logger log([&](const ws::LogEvent& e) {
+    std::lock_guard lock(mu);
+    lines.push_back(std::string(e.event) + " " + std::string(e.message));
+  });
+  auto cfg = b.config();
+  cfg.access_key = "S3RVER";
+  cfg.secret_key = "a-secret-that-must-not-leak";  // s3rver does not check it
+  cfg.multipart_threshold = 5ull << 20;
+  cfg.part_size = 5ull << 20;
+  auto opened = ws::store::open_store(cfg, log);
+  REQUIRE(opened);
+  auto& store = **opened;
+  wstest::TempDir dir;
+  wstest::write_file(dir / "big", store_contract::pattern(6ull << 20));
+  std::vector<std::string> errors;
+  auto note = [&](const auto& r) {
+    if (!r.ok()) errors.push_back(r.error().message);
+  };
+  note(store.put_file(b.key("big"), dir / "big"));
+  note(store.get_file(b.key("big"), dir / "back"));
+  note(store.head(b.key("missing")));
+  note(store.list(b.key("")));
+  cfg.access_key = "UNKNOWN-ACCESS-KEY";
+  auto wrong = ws::store::open_store(cfg, log);
+  REQUIRE(wrong);
+  note((*wrong)->check_bucket());
+  note((*wrong)->put_bytes(b.key("x"), "x"));
+  CHECK(errors.size() == 3);
+  for (const auto& text : lines) {
+    CAPTURE(text);
+    CHECK(text.find("a-secret-that-must-not-leak") == std::string::npos);
+    CHECK(text.find("Signature=") == std::string::npos);
+  }
+  for (const auto& text : errors) {
+    CAPTURE(text);
+    CHECK(text.find("a-secret-that-must-not-leak") == std::string::npos);
+    CHECK(text.find("Signature=") == std::string::npos);
+    CHECK(text.find("UNKNOWN-ACCESS-KEY") == std::string::npos);
+  }
 }
 
 TEST_CASE("listing crosses pages with the continuation token") {
