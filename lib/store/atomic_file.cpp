@@ -116,6 +116,17 @@ Status AtomicFile::commit(std::optional<double> mtime) {
   return {};
 }
 
+bool is_atomic_temp_name(std::string_view filename) {
+  constexpr size_t suffix = 14;  // ".ws-" and 10 characters
+  if (filename.size() < 1 + suffix || filename.front() != '.') return false;
+  const auto tail = filename.substr(filename.size() - suffix);
+  if (tail.substr(0, 4) != ".ws-") return false;
+  for (char c : tail.substr(4)) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
 Status set_mtime(const fs::path& path, double seconds) {
   timespec ts{};
   ts.tv_sec = static_cast<time_t>(std::floor(seconds));

@@ -51,6 +51,11 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// True for the names AtomicFile gives its temporary files (".<name>.ws-<10
+// random [a-z0-9]>"): a process killed mid-download leaves one behind, and
+// tree walkers (the sync) skip them rather than upload them.
+bool is_atomic_temp_name(std::string_view filename);
+
 // Sets a file's modification time (and its access time to the same value).
 Status set_mtime(const std::filesystem::path& path, double seconds);
 // A file's modification time in seconds since the epoch, with nanoseconds.
