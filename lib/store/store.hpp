@@ -65,7 +65,9 @@ class Store {
   virtual Status check_bucket() = 0;
 
   // Every object under `prefix`, recursively (no delimiter), all pages,
-  // sorted by key. mtime is not filled (listings do not carry metadata).
+  // sorted by key. mtime is not filled (listings do not carry metadata);
+  // md5_hex is empty for an S3 multipart object (its ETag is no MD5):
+  // head() reads it from X-Amz-Meta-Md5chksum.
   virtual Result<std::vector<ObjectInfo>> list(std::string_view prefix) = 0;
 
   // Errc::not_found when absent.
@@ -73,7 +75,8 @@ class Store {
 
   // Streams into a temporary file beside `dest`, then renames it into place;
   // sets the file's mtime from X-Amz-Meta-Mtime when present. A failed
-  // download leaves `dest` as it was.
+  // download (including bytes that do not match the object's known MD5:
+  // Errc::protocol) leaves `dest` as it was.
   virtual Result<ObjectInfo> get_file(std::string_view key, const std::filesystem::path& dest) = 0;
   virtual Result<std::string> get_bytes(std::string_view key) = 0;
 
