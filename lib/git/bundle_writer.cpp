@@ -5,6 +5,7 @@
 #include <set>
 
 #include "git/libgit2.hpp"
+#include "git/pack_reuse.hpp"
 
 namespace ws::git {
 
@@ -98,6 +99,27 @@ Status BundleWriter::write(const std::filesystem::path& path, const Logger& log)
     return Error(Errc::invalid_input, "repository has no refs: nothing to bundle");
   }
 
+  FilePtr file(std::fopen(path.c_str(), "wb"));
+  if (!file) return Error(Errc::io, "cannot write " + path.string());
+  const std::string text = serialize_bundle_header(*header);
+  if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size()) {
+    return Error(Errc::io, "writing " + path.string());
+  }
+  auto reuse = find_reusable_packs(repo_);
+  if (!reuse) return std::move(reuse).error();
+  if (*reuse) {
+    WS_TRY(write_reused_pack(repo_, **reuse, file.get(), log));
+  } else {
+    WS_TRY(write_packed_history(*header, file.get(), log));
+  }
+  if (std::fflush(file.get()) != 0 || std::ferror(file.get()) != 0) {
+    return Error(Errc::io, "writing " + path.string());
+  }
+  log.debug("bundle.written", "bundle " + path.string() + ": " + std::to_string(header->refs.size()) + " refs");
+  return {};
+}
+
+Status BundleWriter::write_packed_history(const BundleHeader& header, FILE* file, const Logger& log) const {
   git_packbuilder* raw_pb = nullptr;
   if (git_packbuilder_new(&raw_pb, repo_) < 0) return git_failure("creating a pack");
   PackbuilderPtr pb(raw_pb);
@@ -106,31 +128,17 @@ Status BundleWriter::write(const std::filesystem::path& path, const Logger& log)
   if (git_revwalk_new(&raw_walk, repo_) < 0) return git_failure("walking history");
   RevwalkPtr walk(raw_walk);
   std::set<std::string> seen;
-  for (const auto& ref : header->refs) {
+  for (const auto& ref : header.refs) {
     git_oid id;
     git_oid_fromstr(&id, ref.oid.c_str());
     WS_TRY(add_tip(repo_, pb.get(), walk.get(), id, seen));
   }
   if (git_packbuilder_insert_walk(pb.get(), walk.get()) < 0) return git_failure("packing history");
-
-  FilePtr file(std::fopen(path.c_str(), "wb"));
-  if (!file) return Error(Errc::io, "cannot write " + path.string());
-  const std::string text = serialize_bundle_header(*header);
-  if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size()) {
-    return Error(Errc::io, "writing " + path.string());
-  }
-  PackSink sink{file.get(), &log, 0};
+  PackSink sink{file, &log, 0};
   if (log.wants_progress()) git_packbuilder_set_callbacks(pb.get(), on_pack_progress, &sink);
   if (git_packbuilder_foreach(pb.get(), write_pack_chunk, &sink) < 0) {
-    return git_failure("writing the pack of " + path.string());
+    return git_failure("writing the bundle's pack");
   }
-  if (std::fflush(file.get()) != 0 || std::ferror(file.get()) != 0) {
-    return Error(Errc::io, "writing " + path.string());
-  }
-  log.debug("bundle.written", "bundle " + path.string() + ": " +
-                                  std::to_string(header->refs.size()) + " refs, " +
-                                  std::to_string(git_packbuilder_object_count(pb.get())) +
-                                  " objects, " + std::to_string(sink.written) + " pack bytes");
   return {};
 }
 

@@ -1,10 +1,13 @@
 // Writing a repository's every ref (branches, tags, remote-tracking refs,
 // HEAD) and the objects they reach as a v2 git bundle: the header written
-// here, the pack by libgit2's packbuilder on all cores.
+// here; the pack reuses the repository's packs where that is safe
+// (pack_reuse.hpp) and is otherwise built by libgit2's packbuilder on all
+// cores from a walk of every ref.
 #pragma once
 
 #include <git2.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "common/error.hpp"
@@ -25,6 +28,8 @@ class BundleWriter {
   Status write(const std::filesystem::path& path, const Logger& log) const;
 
  private:
+  Status write_packed_history(const BundleHeader& header, FILE* file, const Logger& log) const;
+
   git_repository* repo_;  // borrowed
 };
 

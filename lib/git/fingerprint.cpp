@@ -58,7 +58,8 @@ Status add_index(git_repository* repo, std::string& out) {
 
 Status add_changed_files(git_repository* repo, std::string& out) {
   git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  // The index checksum covers HEAD -> index; only the work tree needs a scan.
+  opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
   opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
   git_status_list* raw = nullptr;

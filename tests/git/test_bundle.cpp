@@ -140,3 +140,24 @@ TEST_CASE("an unknown bundle capability and sha256 bundles are unsupported, repo
     CHECK(c.fresh_state() == before);
   }
 }
+
+TEST_CASE("a repository with loose objects only is bundled by the packbuilder, and restores") {
+  wstest::TempDir dir("ws-git-bundle");
+  git_sh("git init -q -b main loose && cd loose && printf 'a\\n' > a && head -c 3000 /dev/urandom > b.bin && "
+         "git add -A && git commit -q -m one && printf 'b\\n' >> a && git commit -q -am two && "
+         "git tag -a t -m t && git checkout -q -b side && printf 'c\\n' > c && git add c && git commit -q -m three",
+         dir.path());
+  REQUIRE(git_sh("ls .git/objects/pack", dir / "loose").empty());
+  auto b = ws::git::backup_repo({dir / "loose", dir / "state", {}, false}, ws::Logger());
+  REQUIRE_MESSAGE(b.ok(), b.error().message);
+  const std::string bundle = (dir / "state" / "repo.bundle").string();
+  git_sh("git bundle verify -q '" + bundle + "'", dir / "loose");
+  CHECK(git_sh("git bundle list-heads '" + bundle + "' | sort", dir / "loose") == refs_with_head(dir / "loose"));
+  ws::git::RestoreOptions opts;
+  opts.state_dir = dir / "state";
+  opts.repo = dir / "restored";
+  opts.remote_url = "file://" + (dir / "loose").string();
+  auto r = ws::git::restore_repo(opts, ws::Logger());
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  CHECK(git_sh("git rev-parse side main t", dir / "restored") == git_sh("git rev-parse side main t", dir / "loose"));
+}
