@@ -2,6 +2,7 @@
 // backend would store (keys with "..", NUL) or failing on demand.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -16,10 +17,16 @@ class MemoryStore final : public ws::store::Store {
  public:
   std::map<std::string, std::string> objects;
   bool down = false;
+  // Every call, as a request count a real store would see.
+  std::atomic<int> requests{0};
 
   std::string describe() const override { return "memory store"; }
-  ws::Status check_bucket() override { return guard(); }
+  ws::Status check_bucket() override {
+    ++requests;
+    return guard();
+  }
   ws::Result<std::vector<ws::store::ObjectInfo>> list(std::string_view prefix) override {
+    ++requests;
     if (down) return ws::Error(ws::Errc::network, "memory store is down");
     std::lock_guard lock(mu_);
     std::vector<ws::store::ObjectInfo> out;
@@ -29,6 +36,7 @@ class MemoryStore final : public ws::store::Store {
     return out;
   }
   ws::Result<ws::store::ObjectInfo> head(std::string_view key) override {
+    ++requests;
     std::lock_guard lock(mu_);
     auto it = objects.find(std::string(key));
     if (it == objects.end()) return ws::Error(ws::Errc::not_found, std::string(key));
@@ -41,24 +49,28 @@ class MemoryStore final : public ws::store::Store {
     return h;
   }
   ws::Result<std::string> get_bytes(std::string_view key) override {
+    ++requests;
     std::lock_guard lock(mu_);
     auto it = objects.find(std::string(key));
     if (it == objects.end()) return ws::Error(ws::Errc::not_found, std::string(key));
     return it->second;
   }
   ws::Status put_file(std::string_view key, const std::filesystem::path& src, const ws::store::PutOptions&) override {
+    ++requests;
     if (down) return ws::Error(ws::Errc::network, "memory store is down");
     std::lock_guard lock(mu_);
     objects[std::string(key)] = wstest::read_file(src);
     return {};
   }
   ws::Status put_bytes(std::string_view key, std::string_view data, const ws::store::PutOptions&) override {
+    ++requests;
     if (down) return ws::Error(ws::Errc::network, "memory store is down");
     std::lock_guard lock(mu_);
     objects[std::string(key)] = std::string(data);
     return {};
   }
   ws::Result<std::vector<ws::store::DeleteFailure>> remove(const std::vector<std::string>& keys) override {
+    ++requests;
     std::lock_guard lock(mu_);
     for (const auto& k : keys) objects.erase(k);
     return std::vector<ws::store::DeleteFailure>{};

@@ -157,3 +157,22 @@ TEST_CASE("a set without a manifest, as the scripts write it, is read as it is")
   CHECK(*src == ws::workspace::SetSource::legacy);
   CHECK(fs::exists(tmp / "out" / "uncommitted.patch"));
 }
+
+TEST_CASE("a cycle where nothing changed sends one request: the metadata.json write") {
+  wstest::TempDir tmp;
+  auto store = std::make_shared<wsws::MemoryStore>();
+  ws::workspace::EngineOptions opts;
+  opts.store = store;
+  const auto cfg = config_for(tmp / "ws");
+  REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
+  for (int i = 0; i < 20; ++i) wstest::write_file(tmp / "ws" / ".claude" / ("f" + std::to_string(i)), "x");
+  auto engine = ws::workspace::SyncEngine::open(cfg, opts, {});
+  REQUIRE(engine);
+  REQUIRE((*engine)->run_cycle(true));
+  store->requests = 0;
+  auto again = (*engine)->run_cycle(true);
+  REQUIRE(again);
+  CHECK(again->files_uploaded == 0);
+  CHECK(again->files_unchanged == 20);
+  CHECK(store->requests == 1);  // metadata.json
+}
