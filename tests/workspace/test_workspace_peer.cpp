@@ -321,3 +321,31 @@ TEST_CASE("with persistence off the sync sidecar idles until SIGTERM, then exits
   CHECK(sidecar.wait(10s) == 0);
   CHECK(wstest::read_file(tmp / "sidecar.log").find("idling") != std::string::npos);
 }
+
+TEST_CASE("an unchanged repo is not uploaded again, a changed one is") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto app = wsws::make_origin(tmp / "origins", "app");
+  const auto cfg = wsws::session_config(tmp / "ws", s3.endpoint(), kBucket,
+                                        {{"REPOS_JSON", repos_json({app})}});
+  hydrate_ok(cfg);
+  auto engine = ws::workspace::SyncEngine::open(cfg, {}, {});
+  REQUIRE(engine);
+  auto first = (*engine)->run_cycle(true);
+  REQUIRE(first);
+  CHECK(first->repos_backed_up == 1);
+  auto second = (*engine)->run_cycle(true);
+  REQUIRE(second);
+  CHECK(second->repos_backed_up == 0);
+  CHECK(second->repos_unchanged == 1);
+  git_sh("printf 'edit\\n' >> README.md", tmp / "ws" / "repos" / "app");
+  auto third = (*engine)->run_cycle(true);
+  REQUIRE(third);
+  CHECK(third->repos_backed_up == 1);
+  // A new engine (a restarted sidecar) recognises the stored set as current.
+  auto restarted = ws::workspace::SyncEngine::open(cfg, {}, {});
+  REQUIRE(restarted);
+  auto fourth = (*restarted)->run_cycle(true);
+  REQUIRE(fourth);
+  CHECK(fourth->repos_unchanged == 1);
+}
