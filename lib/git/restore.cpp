@@ -39,9 +39,11 @@ bool has_repository(const fs::path& repo) {
   return fs::exists(repo / ".git", ec);
 }
 
-Status clone_if_missing(const RestoreOptions& options, const RepoMetadata& meta, bool& cloned,
-                        const Logger& log) {
-  if (has_repository(options.repo)) return {};
+// Clones the repository when it is missing; returns the branch the clone
+// created ("" for an empty remote), nullopt when nothing was cloned.
+Result<std::optional<std::string>> clone_if_missing(const RestoreOptions& options,
+                                                    const RepoMetadata& meta, const Logger& log) {
+  if (has_repository(options.repo)) return std::optional<std::string>();
   const std::string url = options.remote_url.empty() ? meta.remote_url : options.remote_url;
   if (url.empty()) {
     return Error(Errc::invalid_input, "repository " + options.repo.string() +
@@ -55,9 +57,9 @@ Status clone_if_missing(const RestoreOptions& options, const RepoMetadata& meta,
   clone.credentials = options.credentials;
   auto done = clone_repo(clone, log);
   if (!done) return std::move(done).error();
-  cloned = true;
-  return {};
+  return std::optional<std::string>(done->branch);
 }
+
 
 // Restore replays changes onto a clean checkout; local changes would be
 // overwritten, so they stop it (untracked files are left alone).
@@ -83,6 +85,17 @@ std::optional<git_oid> bundle_ref(const BundleHeader& header, std::string_view n
     }
   }
   return std::nullopt;
+}
+
+// The clone's own branch, when the backup did not have it, goes again: the
+// restored repository has exactly the backup's branches.
+void drop_clone_branch(git_repository* repo, const std::string& branch, const BundleHeader& header) {
+  const std::string ref = std::string(kHeads) + branch;
+  if (branch.empty() || bundle_ref(header, ref)) return;
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo, ref.c_str()) < 0) return;
+  ReferencePtr branch_ref(raw);
+  if (git_branch_is_head(branch_ref.get()) != 1) git_reference_delete(branch_ref.get());
 }
 
 std::optional<git_oid> local_ref(git_repository* repo, const std::string& name) {
@@ -168,7 +181,9 @@ Result<RestoreResult> restore_repo(const RestoreOptions& options, const Logger& 
   if (!meta) return std::move(meta).error();
 
   RestoreResult result;
-  WS_TRY(clone_if_missing(options, *meta, result.cloned, log));
+  auto cloned_branch = clone_if_missing(options, *meta, log);
+  if (!cloned_branch) return std::move(cloned_branch).error();
+  result.cloned = cloned_branch->has_value();
   git_repository* raw = nullptr;
   if (git_repository_open_ext(&raw, options.repo.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0) {
     return git_failure("no git repository at " + options.repo.string(), Errc::not_found);
@@ -205,6 +220,8 @@ Result<RestoreResult> restore_repo(const RestoreOptions& options, const Logger& 
     const std::string ref = std::string(kHeads) + meta->current_branch;
     if (git_repository_set_head(repo.get(), ref.c_str()) < 0) return git_failure("setting HEAD to " + ref);
   }
+
+  if (result.cloned && header) drop_clone_branch(repo.get(), **cloned_branch, *header);
 
   PatchApplier patches(repo.get());
   auto worktree = patches.apply(options.state_dir / layout::kUncommittedPatch, ApplyTarget::worktree, log);
