@@ -140,7 +140,7 @@ for tree in (".claude", "artifacts", "file-uploads"):
             print(f'url = "{base}/{key}"\nupload-file = "{path}"\noutput = "/dev/null"')
 PY
 measure floor_trees curl -s --parallel --parallel-max 8 --aws-sigv4 "aws:amz:us-east-1:s3" \
-  --user S3RVER:S3RVER -K "$WORK/curl.cfg"
+  --user S3RVER:S3RVER -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -K "$WORK/curl.cfg"
 say "no-change cycles"
 measure ours_nochange_state "${OURS[@]}" sync --once --state-only
 measure scripts_nochange_state "${SCRIPTS[@]}" trees
