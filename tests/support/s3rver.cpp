@@ -20,6 +20,10 @@ void S3rver::start() {
   const char* peers = std::getenv("WS_PEERS_DIR");
   const fs::path bin = fs::path(peers ? peers : (source_root() / "tests" / "peers").string()) /
                        "node_modules" / ".bin" / "s3rver";
+  if (!fs::exists(bin)) {
+    throw std::runtime_error("s3rver is not installed at " + bin.string() +
+                             ": run './run install' (npm ci in tests/peers)");
+  }
   std::vector<std::string> argv = {bin.string(), "-d", data_dir_.string(), "-a", "127.0.0.1",
                                    "-p", std::to_string(port_)};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
