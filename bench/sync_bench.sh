@@ -72,54 +72,60 @@ CURL_SIGN=(--aws-sigv4 "aws:amz:us-east-1:s3" --user S3RVER:S3RVER -H "x-amz-con
 requests() { grep -cE ' [1-5][0-9]{2} [0-9.]+m?s' "$WORK/s3rver.log" || true; }
 
 # measure NAME CMD...: wall seconds, peak RSS (MiB) and s3rver requests of
-# one run; with REPS=n (and BEFORE=cmd run untimed before each), the best of n.
+# one run; called again with the same NAME, the fastest run is kept. The
+# machine is shared, so each scenario runs REPEAT times, interleaved.
+REPEAT=${REPEAT:-3}
 declare -A WALL RSS REQ
 measure() {
   local name=$1; shift
-  local reps=${REPS:-1} best= rep
-  for ((rep = 0; rep < reps; rep++)); do
-    [ -n "${BEFORE:-}" ] && eval "$BEFORE"
-    local before; before=$(requests)
-    /usr/bin/time -f '%e %M' -o "$WORK/time.$name" "$@" >"$WORK/out.$name" 2>&1 || {
-      log "$name failed:"; tail -20 "$WORK/out.$name" >&2; exit 1; }
-    sleep 0.3  # s3rver logs a request after answering it
-    local wall kb
-    read -r wall kb <"$WORK/time.$name"
-    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$wall" "$best"; then
-      best=$wall
-      WALL[$name]=$wall
-      RSS[$name]=$((kb / 1024))
-      REQ[$name]=$(( $(requests) - before ))
-    fi
-    log "$name: $wall s, $((kb / 1024)) MiB, $(( $(requests) - before )) requests"
-  done
+  local before; before=$(requests)
+  /usr/bin/time -f '%e %M' -o "$WORK/time.$name" "$@" >"$WORK/out.$name" 2>&1 || {
+    log "$name failed:"; tail -20 "$WORK/out.$name" >&2; exit 1; }
+  sleep 0.3  # s3rver logs a request after answering it
+  local wall kb
+  read -r wall kb <"$WORK/time.$name"
+  local req=$(( $(requests) - before ))
+  log "$name: $wall s, $((kb / 1024)) MiB, $req requests"
+  if [ -z "${WALL[$name]:-}" ] || python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$wall" "${WALL[$name]}"; then
+    WALL[$name]=$wall
+    RSS[$name]=$((kb / 1024))
+    REQ[$name]=$req
+  fi
 }
 
 # curl configs for the floor: one PUT or GET per object, 8 at a time.
 while read -r f; do
-  printf 'url = "%s/bench/floor/%s"\nupload-file = "%s"\noutput = "/dev/null"\n' "$ENDPOINT" "$f" "$WORK/tree/$f"
-done <"$WORK/files.txt" >"$WORK/curl-put.cfg"
+  printf 'url = "%s/bench/floor@REP@/%s"\nupload-file = "%s"\noutput = "/dev/null"\n' "$ENDPOINT" "$f" "$WORK/tree/$f"
+done <"$WORK/files.txt" >"$WORK/curl-put.cfg.in"
 while read -r f; do
-  printf 'url = "%s/bench/floor/%s"\noutput = "%s"\n' "$ENDPOINT" "$f" "$WORK/down-floor/$f"
+  printf 'url = "%s/bench/floor1/%s"\noutput = "%s"\n' "$ENDPOINT" "$f" "$WORK/down-floor/$f"
 done <"$WORK/files.txt" >"$WORK/curl-get.cfg"
 # No "Expect: 100-continue" round trip for the 1 MiB bodies: the floor at its fastest.
 CURL=(curl -sS --fail --parallel --parallel-max 8 --create-dirs -H "Expect:" "${CURL_SIGN[@]}")
 
-log "first upload"
-REPS=1 measure floor_up "${CURL[@]}" -K "$WORK/curl-put.cfg"
-measure ours_up "$AW" store sync "$WORK/tree" s3://bench/ours --state-db "$WORK/state.db"
-measure rclone_up "${RCLONE_ENV[@]}" rclone sync --fast-list --checksum --transfers 4 "${EXCLUDES[@]}" "$WORK/tree" s3:bench/rclone
-
-log "no-change sync"
-measure ours_nochange "$AW" store sync "$WORK/tree" s3://bench/ours --state-db "$WORK/state.db"
-measure rclone_nochange "${RCLONE_ENV[@]}" rclone sync --fast-list --checksum --transfers 4 "${EXCLUDES[@]}" "$WORK/tree" s3:bench/rclone
-# Every 10th cycle lists the prefix to verify the manifest: that cycle too.
-measure ours_verify "$AW" store sync "$WORK/tree" s3://bench/ours
-
-log "download (best of 2 each, into an empty directory)"
-REPS=2 BEFORE='rm -rf "$WORK/down-floor"' measure floor_down "${CURL[@]}" -K "$WORK/curl-get.cfg"
-REPS=2 BEFORE='rm -rf "$WORK/down-ours"' measure ours_down "$AW" store copy s3://bench/ours "$WORK/down-ours"
-REPS=2 BEFORE='rm -rf "$WORK/down-rclone"' measure rclone_down "${RCLONE_ENV[@]}" rclone copy --fast-list --transfers 8 s3:bench/rclone "$WORK/down-rclone"
+for rep in $(seq "$REPEAT"); do
+  log "first upload, round $rep (each into a fresh prefix)"
+  sed "s/@REP@/$rep/" "$WORK/curl-put.cfg.in" >"$WORK/curl-put.cfg"
+  measure floor_up "${CURL[@]}" -K "$WORK/curl-put.cfg"
+  measure ours_up "$AW" store sync "$WORK/tree" "s3://bench/ours$rep" --state-db "$WORK/state$rep.db"
+  measure rclone_up "${RCLONE_ENV[@]}" rclone sync --fast-list --checksum --transfers 4 "${EXCLUDES[@]}" \
+    "$WORK/tree" "s3:bench/rclone$rep"
+done
+for rep in $(seq "$REPEAT"); do
+  log "no-change sync, round $rep"
+  measure ours_nochange "$AW" store sync "$WORK/tree" s3://bench/ours1 --state-db "$WORK/state1.db"
+  measure rclone_nochange "${RCLONE_ENV[@]}" rclone sync --fast-list --checksum --transfers 4 "${EXCLUDES[@]}" \
+    "$WORK/tree" s3:bench/rclone1
+  # Every 10th cycle lists the prefix to verify the manifest: that cycle too.
+  measure ours_verify "$AW" store sync "$WORK/tree" s3://bench/ours1
+done
+for rep in $(seq "$REPEAT"); do
+  log "download, round $rep (into an empty directory)"
+  rm -rf "$WORK/down-floor" "$WORK/down-ours" "$WORK/down-rclone"
+  measure floor_down "${CURL[@]}" -K "$WORK/curl-get.cfg"
+  measure ours_down "$AW" store copy s3://bench/ours1 "$WORK/down-ours"
+  measure rclone_down "${RCLONE_ENV[@]}" rclone copy --fast-list --transfers 8 s3:bench/rclone1 "$WORK/down-rclone"
+done
 diff -rq "$WORK/tree" "$WORK/down-ours" >&2 || { log "our download differs"; exit 1; }
 diff -rq "$WORK/tree" "$WORK/down-rclone" >&2 || { log "rclone's download differs"; exit 1; }
 
@@ -136,8 +142,9 @@ speedup() { ratio "$2" "$1"; }
 cat <<MD
 ## Tree sync benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, s3rver on loopback)
 
-Workload: $NFILES files, $(du -sm "$WORK/tree" | cut -f1) MiB (TESTING.md's state tree). Requests are
-counted in s3rver's log for every client alike.
+Workload: $NFILES files, $(du -sm "$WORK/tree" | cut -f1) MiB (TESTING.md's state tree). Each scenario ran
+$REPEAT times, interleaved with its baselines; the fastest run of each is shown (the machine is
+shared). Requests are counted in s3rver's log for every client alike.
 
 | scenario | ours | baseline | ratio ours/baseline | target | ours peak RSS | baseline peak RSS | requests ours / baseline |
 |---|---|---|---|---|---|---|---|
