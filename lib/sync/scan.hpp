@@ -2,7 +2,8 @@
 // are never entered, symlinks are followed (a link back to a directory
 // above it is a loop and skipped, a broken link is skipped), files larger
 // than the limit are skipped; each skip is reported with its reason.
-// Sockets, FIFOs and devices are ignored.
+// Sockets, FIFOs, devices and the temporary files of downloads (which a
+// killed process may leave behind) are ignored.
 #pragma once
 
 #include <cstdint>

@@ -104,3 +104,12 @@ TEST_CASE("a missing root is not_found, never an empty tree") {
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().code == ws::Errc::not_found);
 }
+
+TEST_CASE("temporary files of interrupted downloads are never part of the tree") {
+  wstest::TempDir t("scan");
+  wstest::write_file(t / "a.txt", "a");
+  wstest::write_file(t / "d/.a.txt.ws-0123abcdef", "partial");
+  wstest::write_file(t / "d/.b.ws-short", "kept: not the temporary pattern");
+  const auto s = scan(t.path());
+  CHECK(rels(s) == std::vector<std::string>{"a.txt", "d/.b.ws-short"});
+}
