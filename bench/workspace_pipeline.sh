@@ -52,8 +52,8 @@ mkdir -p "$SRC" && "${GIT[@]}" init -q "$SRC"
   for d in $(seq 1 40); do mkdir -p "d$d"; for f in $(seq 1 100); do echo "file $d/$f" >"d$d/f$f.txt"; done; done
   "${GIT[@]}" add -A && "${GIT[@]}" commit -qm "initial"
   for c in $(seq 2 400); do echo "change $c" >>"d$((c % 40 + 1))/f$((c % 100 + 1)).txt"; "${GIT[@]}" commit -qam "commit $c"; done)
-"${GIT[@]}" clone -q --bare "$SRC" "$WORK/origin.git"
-"${GIT[@]}" clone -q "$WORK/origin.git" "$W/repos/app"
+"${GIT[@]}" clone -q --bare "$SRC" "$WORK/app.git"
+"${GIT[@]}" clone -q "$WORK/app.git" "$W/repos/app"
 echo "local change" >>"$W/repos/app/d1/f1.txt"
 echo "staged" >>"$W/repos/app/d2/f2.txt" && git -C "$W/repos/app" add d2/f2.txt
 
@@ -105,7 +105,7 @@ hydrate() {
 }
 "$@"
 EOF
-SCRIPTS=("${RCLONE_ENV[@]}" W="$W" ORIGIN="$WORK/origin.git" bash "$WORK/scripts.sh")
+SCRIPTS=("${RCLONE_ENV[@]}" W="$W" ORIGIN="$WORK/app.git" bash "$WORK/scripts.sh")
 
 # s3rver logs every request as one line ending in "<status> <ms>ms <size>"
 # (plus other lines for some operations).
@@ -147,7 +147,7 @@ measure scripts_nochange_state "${SCRIPTS[@]}" trees
 measure ours_nochange_repos "${OURS[@]}" sync --once --repos-only
 measure scripts_nochange_repos "${SCRIPTS[@]}" repos
 say "hydrate"
-measure ours_hydrate env S3_BUCKET=ours WORKSPACE_ROOT="$WORK/h-ours" REPOS_JSON="[{\"url\":\"file://$WORK/origin.git\"}]" "$CLI" hydrate
+measure ours_hydrate env S3_BUCKET=ours WORKSPACE_ROOT="$WORK/h-ours" REPOS_JSON="[{\"url\":\"file://$WORK/app.git\"}]" "$CLI" hydrate
 measure scripts_hydrate "${SCRIPTS[@]}" hydrate "$WORK/h-scripts"
 
 for h in h-ours h-scripts; do
