@@ -74,9 +74,12 @@ Status add_changed_files(git_repository* repo, std::string& out) {
     out += std::to_string(static_cast<unsigned>(e->status)) + " " + path;
     struct stat st{};
     if (::lstat((workdir + path).c_str(), &st) == 0) {
-      out += " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
-             std::to_string(st.st_mtim.tv_nsec) + " " + std::to_string(st.st_mode) + " " +
-             std::to_string(st.st_ino);
+      for (const long long v : {static_cast<long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec),
+                                static_cast<long long>(st.st_mtim.tv_nsec), static_cast<long long>(st.st_mode),
+                                static_cast<long long>(st.st_ino)}) {
+        out += ' ';
+        out += std::to_string(v);
+      }
     }
     out += '\n';
   }
