@@ -53,14 +53,6 @@ Result<std::ifstream> open(const fs::path& path) {
 
 }  // namespace
 
-Result<BundleHeader> BundleReader::read_header() const {
-  auto in = open(path_);
-  if (!in) return std::move(in).error();
-  auto header = read_bundle_header(*in);
-  if (!header) return std::move(header).error().context("bundle " + path_.string());
-  return header;
-}
-
 Result<BundleHeader> BundleReader::unbundle(git_repository* repo, const Logger& log) const {
   auto in = open(path_);
   if (!in) return std::move(in).error();

@@ -18,9 +18,6 @@ class BundleReader {
  public:
   explicit BundleReader(std::filesystem::path path) : path_(std::move(path)) {}
 
-  // Only the header (no repository needed).
-  Result<BundleHeader> read_header() const;
-
   // Indexes the bundle's pack into `repo`'s objects/pack and returns its
   // header. Errors: not_found (no file), unsupported (version, capability,
   // sha256), git (missing prerequisites, corrupt or truncated pack, a ref

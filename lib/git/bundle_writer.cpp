@@ -5,24 +5,21 @@
 #include <set>
 
 #include "git/libgit2.hpp"
+#include "git/stdio_file.hpp"
 #include "git/pack_reuse.hpp"
 
 namespace ws::git {
 
 namespace {
 
-using FilePtr = std::unique_ptr<FILE, decltype([](FILE* f) { std::fclose(f); })>;
-
 struct PackSink {
   FILE* file = nullptr;
   const Logger* log = nullptr;
-  uint64_t written = 0;
 };
 
 int write_pack_chunk(void* data, size_t size, void* payload) {
   auto& sink = *static_cast<PackSink*>(payload);
   if (std::fwrite(data, 1, size, sink.file) != size) return -1;
-  sink.written += size;
   return 0;
 }
 
@@ -134,7 +131,7 @@ Status BundleWriter::write_packed_history(const BundleHeader& header, FILE* file
     WS_TRY(add_tip(repo_, pb.get(), walk.get(), id, seen));
   }
   if (git_packbuilder_insert_walk(pb.get(), walk.get()) < 0) return git_failure("packing history");
-  PackSink sink{file, &log, 0};
+  PackSink sink{file, &log};
   if (log.wants_progress()) git_packbuilder_set_callbacks(pb.get(), on_pack_progress, &sink);
   if (git_packbuilder_foreach(pb.get(), write_pack_chunk, &sink) < 0) {
     return git_failure("writing the bundle's pack");

@@ -35,7 +35,6 @@ using RepositoryPtr = Handle<git_repository, git_repository_free>;
 using ReferencePtr = Handle<git_reference, git_reference_free>;
 using ReferenceIteratorPtr = Handle<git_reference_iterator, git_reference_iterator_free>;
 using ObjectPtr = Handle<git_object, git_object_free>;
-using CommitPtr = Handle<git_commit, git_commit_free>;
 using TreePtr = Handle<git_tree, git_tree_free>;
 using IndexPtr = Handle<git_index, git_index_free>;
 using DiffPtr = Handle<git_diff, git_diff_free>;
@@ -56,15 +55,6 @@ struct Buf {
   Buf(const Buf&) = delete;
   Buf& operator=(const Buf&) = delete;
   std::string_view view() const { return {buf.ptr ? buf.ptr : "", buf.size}; }
-};
-
-// Frees a git_strarray's strings.
-struct StrArray {
-  git_strarray arr{};
-  StrArray() = default;
-  ~StrArray() { git_strarray_dispose(&arr); }
-  StrArray(const StrArray&) = delete;
-  StrArray& operator=(const StrArray&) = delete;
 };
 
 // "<what>: <libgit2's message>" with code `code`; the message never carries

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "git/libgit2.hpp"
+#include "git/stdio_file.hpp"
 
 namespace ws::git {
 
@@ -22,7 +23,6 @@ constexpr size_t kPackHeader = 12;  // "PACK", version, object count
 constexpr size_t kPackTrailer = 20; // SHA-1 of everything before
 
 using EvpCtxPtr = std::unique_ptr<EVP_MD_CTX, decltype([](EVP_MD_CTX* c) { EVP_MD_CTX_free(c); })>;
-using FilePtr = std::unique_ptr<FILE, decltype([](FILE* f) { std::fclose(f); })>;
 
 struct OidHash {
   size_t operator()(const git_oid& id) const noexcept {

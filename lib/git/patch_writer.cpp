@@ -5,12 +5,11 @@
 #include <string_view>
 
 #include "git/libgit2.hpp"
+#include "git/stdio_file.hpp"
 
 namespace ws::git {
 
 namespace {
-
-using FilePtr = std::unique_ptr<FILE, decltype([](FILE* f) { std::fclose(f); })>;
 
 // HEAD's tree, or null for a repository without commits (diffs then start
 // from the empty tree).

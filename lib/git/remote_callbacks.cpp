@@ -33,7 +33,6 @@ namespace {
 int on_credentials(git_credential** out, const char* url, const char* username_from_url,
                    unsigned int allowed_types, void* payload) {
   auto& state = *static_cast<RemoteCallbackState*>(payload);
-  ++state.credential_attempts;
   // A second request for the same operation means the first was refused:
   // give up, libgit2 then reports an authentication error.
   if (state.credentials == nullptr || state.credentials_offered || url == nullptr) {

@@ -30,7 +30,6 @@ struct RemoteCallbackState {
   const auth::CredentialProvider* credentials = nullptr;  // may be null
   const Logger* log = nullptr;
   std::string item;             // shown in progress events (redacted URL or name)
-  int credential_attempts = 0;  // how often the remote asked
   bool credentials_offered = false;
 };
 
