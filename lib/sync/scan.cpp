@@ -12,6 +12,8 @@
 #include <set>
 #include <utility>
 
+#include "store/atomic_file.hpp"
+
 namespace ws::sync {
 namespace {
 
@@ -19,18 +21,6 @@ struct DirCloser {
   void operator()(DIR* d) const { closedir(d); }
 };
 using DirHandle = std::unique_ptr<DIR, DirCloser>;
-
-// A download in progress (or cut short by a kill) is a temporary file
-// ".<name>.ws-<10 of [a-z0-9]>" beside its destination (store/atomic_file.cpp);
-// it is never part of the tree.
-bool is_download_temp(std::string_view name) {
-  constexpr size_t kSuffix = 4 + 10;  // ".ws-" + random
-  if (name.size() < 2 + kSuffix || name.front() != '.') return false;
-  const auto tail = name.substr(name.size() - kSuffix);
-  if (!tail.starts_with(".ws-")) return false;
-  return std::all_of(tail.begin() + 4, tail.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
-}
 
 int64_t mtime_ns_of(const struct stat& st) {
   return int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
@@ -73,7 +63,7 @@ class Walker {
         if (filter_.excludes_dir(child_rel)) continue;
         subdirs.emplace_back(name, st);
       } else if (S_ISREG(st.st_mode)) {
-        if (filter_.excludes_file(child_rel) || is_download_temp(name)) continue;
+        if (filter_.excludes_file(child_rel) || store::is_atomic_temp_name(name)) continue;
         const auto size = static_cast<uint64_t>(st.st_size);
         if (size > max_size_) {
           skip(child_rel, Errc::unsupported,
