@@ -63,6 +63,13 @@ git -C "$WORK/repo" tag v1 main~100
   head -c 65536 /dev/urandom > data.bin
   mkdir -p notes && for i in $(seq 20); do echo "note $i" > "notes/n$i.txt"; done )
 
+# The same history with loose objects only: no pack to reuse, so both git
+# and libgit2's packbuilder compute every delta.
+git init -q -b main "$WORK/loose"
+git -C "$WORK/loose" unpack-objects -q <"$(ls "$WORK"/repo/.git/objects/pack/*.pack)"
+git -C "$WORK/repo" for-each-ref --format='update %(refname) %(objectname)' refs/heads refs/tags |
+  git -C "$WORK/loose" update-ref --stdin
+
 RESULTS=$WORK/results
 # measure NAME CMD...: best wall time of 3 runs and peak RSS (KiB) of the last.
 measure() {
@@ -94,6 +101,8 @@ PY
 echo "measuring" >&2
 measure git_bundle_create git -C "$WORK/repo" bundle create -q "$WORK/git.bundle" --all
 measure ours_backup "$CLI" repo backup --force "$WORK/repo" "$WORK/state"
+measure git_bundle_loose git -C "$WORK/loose" bundle create -q "$WORK/git-loose.bundle" --all
+measure ours_backup_loose "$CLI" repo backup --force "$WORK/loose" "$WORK/state-loose"
 measure_ms unchanged_backup "$CLI" repo backup "$WORK/repo" "$WORK/state"
 "$CLI" repo backup "$WORK/repo" "$WORK/state" | grep -qx unchanged || { echo "second backup was not 'unchanged'" >&2; exit 1; }
 git -C "$WORK/repo" bundle verify -q "$WORK/state/repo.bundle" 2>/dev/null
@@ -105,10 +114,18 @@ our_size=$(stat -c %s "$WORK/state/repo.bundle")
 read -r _ git_s git_kib < <(grep '^git_bundle_create ' "$RESULTS")
 read -r _ our_s our_kib < <(grep '^ours_backup ' "$RESULTS")
 read -r _ unch_s unch_kib < <(grep '^unchanged_backup ' "$RESULTS")
+read -r _ gitl_s gitl_kib < <(grep '^git_bundle_loose ' "$RESULTS")
+read -r _ ourl_s ourl_kib < <(grep '^ours_backup_loose ' "$RESULTS")
+gitl_size=$(stat -c %s "$WORK/git-loose.bundle")
+ourl_size=$(stat -c %s "$WORK/state-loose/repo.bundle")
 echo "git layer: repository of $files files, $commits commits, with local changes"
 printf '  %-34s %8.3f s  %8d KiB peak  bundle %d bytes\n' "git bundle create --all" "$git_s" "$git_kib" "$git_size"
 printf '  %-34s %8.3f s  %8d KiB peak  bundle %d bytes\n' "ambient-workspace repo backup" "$our_s" "$our_kib" "$our_size"
+printf '  %-34s %8.3f s  %8d KiB peak  bundle %d bytes\n' "loose only: git bundle create --all" "$gitl_s" "$gitl_kib" "$gitl_size"
+printf '  %-34s %8.3f s  %8d KiB peak  bundle %d bytes\n' "loose only: repo backup" "$ourl_s" "$ourl_kib" "$ourl_size"
 printf '  %-34s %8.1f ms %8d KiB peak\n' "unchanged repo backup" "$(awk "BEGIN{print $unch_s*1000}")" "$unch_kib"
-awk -v a="$our_s" -v b="$git_s" -v c="$our_size" -v d="$git_size" -v u="$unch_s" 'BEGIN{
+awk -v a="$our_s" -v b="$git_s" -v c="$our_size" -v d="$git_size" -v u="$unch_s" \
+    -v la="$ourl_s" -v lb="$gitl_s" -v lc="$ourl_size" -v ld="$gitl_size" 'BEGIN{
   printf "  ratios: time %.2fx (target <= 2), size %.3fx (target <= 1.2); unchanged %.1f ms (target <= 50)\n",
-         (b > 0 ? a / b : 0), c / d, u * 1000 }'
+         (b > 0 ? a / b : 0), c / d, u * 1000
+  printf "  loose-only ratios (packbuilder path): time %.2fx, size %.3fx\n", (lb > 0 ? la / lb : 0), lc / ld }'
