@@ -36,6 +36,7 @@ using ReferencePtr = Handle<git_reference, git_reference_free>;
 using ReferenceIteratorPtr = Handle<git_reference_iterator, git_reference_iterator_free>;
 using ObjectPtr = Handle<git_object, git_object_free>;
 using TreePtr = Handle<git_tree, git_tree_free>;
+using BlobPtr = Handle<git_blob, git_blob_free>;
 using IndexPtr = Handle<git_index, git_index_free>;
 using DiffPtr = Handle<git_diff, git_diff_free>;
 using PatchPtr = Handle<git_patch, git_patch_free>;

@@ -22,6 +22,49 @@ int only_one_delta(const git_diff_delta*, void* payload) {
   return only.seen++ == only.wanted ? 0 : 1;
 }
 
+// libgit2 1.5 reads a work-tree symlink's preimage through the link, so a
+// saved change to an existing symlink never matches there. The work-tree
+// patch starts at HEAD, so such a change is replayed onto HEAD's tree in
+// memory and the resulting entry written to the work tree here.
+Status apply_symlink_change(git_repository* repo, git_diff* diff, size_t i) {
+  git_object* raw_tree = nullptr;
+  if (git_revparse_single(&raw_tree, repo, "HEAD^{tree}") < 0) return git_failure("reading HEAD");
+  ObjectPtr tree(raw_tree);
+  OnlyDelta only{i, 0};
+  git_apply_options opts = GIT_APPLY_OPTIONS_INIT;
+  opts.delta_cb = only_one_delta;
+  opts.payload = &only;
+  git_index* raw_post = nullptr;
+  if (git_apply_to_tree(&raw_post, repo, reinterpret_cast<git_tree*>(tree.get()), diff, &opts) < 0) {
+    return git_failure("applying a symlink change");
+  }
+  IndexPtr post(raw_post);
+  const git_diff_delta* d = git_diff_get_delta(diff, i);
+  const std::filesystem::path workdir = git_repository_workdir(repo);
+  std::error_code ec;
+  std::filesystem::remove(workdir / d->old_file.path, ec);
+  if (d->status == GIT_DELTA_DELETED) return {};
+  const git_index_entry* e = git_index_get_bypath(post.get(), d->new_file.path, 0);
+  if (e == nullptr) return Error(Errc::git, std::string("no result for ") + d->new_file.path);
+  git_blob* raw_blob = nullptr;
+  if (git_blob_lookup(&raw_blob, repo, &e->id) < 0) return git_failure("reading a blob");
+  BlobPtr blob(raw_blob);
+  const std::string content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                            static_cast<size_t>(git_blob_rawsize(blob.get())));
+  const std::filesystem::path target = workdir / d->new_file.path;
+  std::filesystem::create_directories(target.parent_path(), ec);
+  std::filesystem::remove(target, ec);
+  if (e->mode == GIT_FILEMODE_LINK) {
+    std::filesystem::create_symlink(content, target, ec);
+  } else {
+    std::ofstream(target, std::ios::binary) << content;
+    std::filesystem::permissions(target, e->mode == GIT_FILEMODE_BLOB_EXECUTABLE
+                                             ? std::filesystem::perms(0755) : std::filesystem::perms(0644), ec);
+  }
+  if (ec) return Error(Errc::io, "writing " + target.string() + ": " + ec.message());
+  return {};
+}
+
 const char* delta_path(const git_diff_delta* d) {
   return d->new_file.path != nullptr && d->status != GIT_DELTA_DELETED ? d->new_file.path
                                                                        : d->old_file.path;
@@ -73,7 +116,13 @@ Result<ApplyReport> PatchApplier::apply(const std::filesystem::path& path, Apply
       ++report.applied;
       continue;
     }
-    const std::string file = delta_path(git_diff_get_delta(diff.get(), i));
+    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    if (target == ApplyTarget::worktree && delta->old_file.mode == GIT_FILEMODE_LINK &&
+        apply_symlink_change(repo_, diff.get(), i)) {
+      ++report.applied;
+      continue;
+    }
+    const std::string file = delta_path(delta);
     const git_error* e = git_error_last();
     log.warn("restore.patch_rejected",
              "could not apply the saved " +

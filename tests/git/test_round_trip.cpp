@@ -179,3 +179,13 @@ TEST_CASE("round trip: everything at once") {
   before.files.erase("skip.log");
   CHECK_MESSAGE(before == after, wsgit::describe_difference(before, after));
 }
+
+TEST_CASE("round trip: symlinks added, staged and retargeted") {
+  RoundTrip rt;
+  git_sh(R"(
+    ln -s README.md link-untracked
+    ln -s src/deep link-staged && git add link-staged
+    ln -s run.sh tool && git add tool && git commit -q -m tool && ln -sfn blob.bin tool
+  )", rt.work);
+  check_same(rt.run());
+}
