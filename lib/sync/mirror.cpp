@@ -196,9 +196,23 @@ class MirrorCycle {
       if (std::binary_search(local_keys.begin(), local_keys.end(), key)) continue;
       // Excluded files on the remote are left alone, as rclone does without
       // --delete-excluded.
-      if (filter_.excludes_path(std::string_view(key).substr(prefix_.size()))) continue;
+      const std::string_view rel = std::string_view(key).substr(prefix_.size());
+      if (filter_.excludes_path(rel)) continue;
+      // So are the remote copies of what the scan skipped (a file grown past
+      // the size limit, a broken link, an unreadable directory): skipping is
+      // not deleting, as with rclone's --max-size.
+      if (under_skipped(rel)) continue;
       extras_.push_back(key);
     }
+  }
+
+  bool under_skipped(std::string_view rel) const {
+    for (const auto& s : scan_.skipped) {
+      if (rel == s.path || (rel.size() > s.path.size() && rel.starts_with(s.path) && rel[s.path.size()] == '/')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Result<SyncSummary> summary_for_dry_run() {

@@ -4,6 +4,8 @@
 //    changed files, compared by size + MD5; then delete keys whose files are
 //    gone — only when every upload succeeded, so an interrupted or failed
 //    cycle never leaves the remote with fewer files than either state).
+//    Keys of excluded or skipped paths are left alone (rclone without
+//    --delete-excluded).
 //  - copy_down:  download every object under the prefix into the tree,
 //    restoring mtimes; keys that would leave the tree are refused.
 // Both run transfers in parallel over the thread-safe Store and report

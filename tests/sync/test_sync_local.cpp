@@ -198,6 +198,22 @@ TEST_CASE("deleted files are deleted remotely, excluded remote keys are kept") {
   CHECK(keys_of(*st, "p/") == std::set<std::string>{"p/keep", "p/node_modules/m.js"});
 }
 
+TEST_CASE("a file skipped for its size keeps its remote copy") {
+  wstest::TempDir t("sync");
+  auto st = local_store(t);
+  wstest::write_file(t / "src/grows", "small");
+  wstest::write_file(t / "src/other", "o");
+  REQUIRE(mirror_up(*st, t / "src", "p").ok());
+  wstest::write_file(t / "src/grows", std::string(100, 'x'));
+  MirrorOptions o;
+  o.max_file_size = 50;
+  auto r = mirror_up(*st, t / "src", "p", o);
+  REQUIRE(r.ok());
+  REQUIRE(r->skipped.size() == 1);
+  CHECK(r->deleted == 0);
+  CHECK(*st->get_bytes("p/grows") == "small");
+}
+
 TEST_CASE("a failed upload keeps every remote file: deletions wait for a clean cycle") {
   wstest::TempDir t("sync");
   auto inner = local_store(t);
