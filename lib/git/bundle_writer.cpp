@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 #include <set>
+#include <vector>
 
 #include "git/libgit2.hpp"
 #include "git/stdio_file.hpp"
@@ -102,7 +103,13 @@ Status BundleWriter::write(const std::filesystem::path& path, const Logger& log)
   if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size()) {
     return Error(Errc::io, "writing " + path.string());
   }
-  auto reuse = find_reusable_packs(repo_);
+  std::vector<git_oid> tips;
+  for (const auto& ref : header->refs) {
+    git_oid id;
+    git_oid_fromstr(&id, ref.oid.c_str());
+    tips.push_back(id);
+  }
+  auto reuse = find_reusable_packs(repo_, tips);
   if (!reuse) return std::move(reuse).error();
   if (*reuse) {
     WS_TRY(write_reused_pack(repo_, **reuse, file.get(), log));

@@ -126,9 +126,60 @@ int forward_entries(void* data, size_t size, void* payload) {
   return 0;
 }
 
+// The members of `candidates` that `tips` reach. A walk over commits, tags
+// and trees (each visited once) that stops as soon as every candidate is
+// found; blobs are matched by name, never read.
+Result<std::vector<git_oid>> reachable_subset(git_repository* repo, const OidSet& candidates,
+                                              const std::vector<git_oid>& tips) {
+  std::vector<git_oid> found;
+  if (candidates.empty()) return found;
+  OidSet visited;
+  std::vector<git_oid> stack(tips.begin(), tips.end());
+  while (!stack.empty() && found.size() < candidates.size()) {
+    const git_oid id = stack.back();
+    stack.pop_back();
+    if (!visited.insert(id).second) continue;
+    if (candidates.count(id) != 0) found.push_back(id);
+    git_object* raw = nullptr;
+    if (git_object_lookup(&raw, repo, &id, GIT_OBJECT_ANY) < 0) return git_failure("reading object " + oid_hex(id));
+    ObjectPtr obj(raw);
+    switch (git_object_type(obj.get())) {
+      case GIT_OBJECT_COMMIT: {
+        const auto* commit = reinterpret_cast<const git_commit*>(obj.get());
+        // The tree last, so it is looked at first: new loose objects hang
+        // off the newest commits, and the walk stops once it found them all.
+        for (unsigned p = 0; p < git_commit_parentcount(commit); ++p) stack.push_back(*git_commit_parent_id(commit, p));
+        stack.push_back(*git_commit_tree_id(commit));
+        break;
+      }
+      case GIT_OBJECT_TAG:
+        stack.push_back(*git_tag_target_id(reinterpret_cast<const git_tag*>(obj.get())));
+        break;
+      case GIT_OBJECT_TREE: {
+        const auto* tree = reinterpret_cast<const git_tree*>(obj.get());
+        for (size_t e = 0; e < git_tree_entrycount(tree); ++e) {
+          const git_tree_entry* entry = git_tree_entry_byindex(tree, e);
+          const git_oid* eid = git_tree_entry_id(entry);
+          switch (git_tree_entry_type(entry)) {
+            case GIT_OBJECT_TREE: stack.push_back(*eid); break;
+            case GIT_OBJECT_BLOB:
+              if (visited.insert(*eid).second && candidates.count(*eid) != 0) found.push_back(*eid);
+              break;
+            default: break;  // a submodule's commit lives in its own repository
+          }
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
-Result<std::optional<ReusablePacks>> find_reusable_packs(git_repository* repo) {
+Result<std::optional<ReusablePacks>> find_reusable_packs(git_repository* repo,
+                                                         const std::vector<git_oid>& tips) {
   const fs::path objects = fs::path(git_repository_path(repo)) / "objects";
   std::error_code ec;
   if (git_repository_is_shallow(repo) == 1 || fs::exists(objects / "info" / "alternates", ec)) {
@@ -159,9 +210,22 @@ Result<std::optional<ReusablePacks>> find_reusable_packs(git_repository* repo) {
   OidSet loose;
   Collect collect{&loose, false};
   WS_TRY(for_each_object(loose_backend, collect, "the loose objects"));
+  // Blobs the index names go in without a walk: what they hold is in the
+  // backup anyway (staged.patch), and a commit may reach them too.
+  git_index* raw_index = nullptr;
+  if (git_repository_index(&raw_index, repo) < 0) return git_failure("reading the index");
+  IndexPtr index(raw_index);
+  OidSet staged;
+  for (size_t i = 0; i < git_index_entrycount(index.get()); ++i) staged.insert(git_index_get_byindex(index.get(), i)->id);
+  OidSet to_walk;
   for (const auto& id : loose) {
-    if (packed.count(id) == 0) reuse.loose.push_back(id);
+    if (packed.count(id) != 0) continue;
+    if (staged.count(id) != 0) reuse.loose.push_back(id);
+    else to_walk.insert(id);
   }
+  auto reachable = reachable_subset(repo, to_walk, tips);
+  if (!reachable) return std::move(reachable).error();
+  reuse.loose.insert(reuse.loose.end(), reachable->begin(), reachable->end());
   return std::optional<ReusablePacks>(std::move(reuse));
 }
 

@@ -161,3 +161,18 @@ TEST_CASE("a repository with loose objects only is bundled by the packbuilder, a
   REQUIRE_MESSAGE(r.ok(), r.error().message);
   CHECK(git_sh("git rev-parse side main t", dir / "restored") == git_sh("git rev-parse side main t", dir / "loose"));
 }
+
+TEST_CASE("an amended-away commit and its files stay out of the bundle") {
+  BundleCase c;
+  git_sh("printf 'do-not-upload-4711\\n' > secret.txt && git add secret.txt && git commit -q -m oops && "
+         "git rm -q --cached secret.txt && rm secret.txt && printf 'ok\\n' > fine.txt && git add fine.txt && git commit -q --amend -m fixed",
+         c.work);
+  const std::string blob = git_sh("printf 'do-not-upload-4711\\n' | git hash-object --stdin", c.work).substr(0, 40);
+  git_sh("git cat-file -e " + blob, c.work);  // still in the repository, loose
+  auto b = ws::git::backup_repo({c.work, c.state, {}, false}, ws::Logger());
+  REQUIRE_MESSAGE(b.ok(), b.error().message);
+  git_sh("git init -q -b x probe && cd probe && git fetch -q '" + (c.state / "repo.bundle").string() +
+         "' '+refs/heads/*:refs/heads/*'", c.dir.path());
+  CHECK(wstest::sh("git cat-file -e " + blob, c.dir / "probe").exit_code != 0);
+  CHECK(git_sh("git rev-parse topic", c.dir / "probe") == git_sh("git rev-parse topic", c.work));
+}
