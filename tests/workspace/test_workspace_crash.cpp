@@ -224,13 +224,23 @@ TEST_CASE("sync --once killed at random moments hydrates to the old or the new w
   }
   const auto new_snap = hydrate_snapshot(tmp / "h-new", ref_store, env);
 
+  // Kill moments are spread over the time one uninterrupted flip takes on
+  // this machine, so they land inside the sync however fast the machine is.
+  write_version("new!");
+  const auto started = std::chrono::steady_clock::now();
+  REQUIRE(wstest::run({cli, "sync", "--once"}, {}, cli_env).exit_code == 0);
+  const auto full_run = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
+  MESSAGE("one uninterrupted sync --once: " << full_run.count() / 1000 << " ms");
+
+  constexpr int kRounds = 17;
   int kills = 0;
-  int round = 0;
-  for (int delay_ms = 5; delay_ms <= 245; delay_ms += 15, ++round) {
-    CAPTURE(delay_ms);
+  for (int round = 0; round < kRounds; ++round) {
+    const auto delay = full_run * (round + 1) / (kRounds + 1);
+    CAPTURE(delay.count());
     write_version(round % 2 == 0 ? "old" : "new!");
     wstest::Child child({cli, "sync", "--once"}, {}, cli_env);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    std::this_thread::sleep_for(delay);
     child.signal(SIGKILL);
     if (child.wait() == -SIGKILL) ++kills;
     const auto got = hydrate_snapshot(tmp / "h-k", store, env);
