@@ -168,7 +168,7 @@ Result<Config> load_config(const EnvSource& env) {
 
   c.s3 = S3Settings{r.get("S3_ENDPOINT"), r.get("S3_BUCKET"), r.get("AWS_ACCESS_KEY_ID"),
                     r.get("AWS_SECRET_ACCESS_KEY"), r.get("AWS_REGION")};
-  WS_TRY(check_http_url("S3_ENDPOINT", c.s3.endpoint));
+  if (!c.s3.endpoint.empty()) WS_TRY(require_store_endpoint(c.s3.endpoint, "S3_ENDPOINT"));
 
   c.workspace_root = r.get("WORKSPACE_ROOT");
   while (c.workspace_root.size() > 1 && c.workspace_root.back() == '/') c.workspace_root.pop_back();

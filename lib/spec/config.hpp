@@ -20,7 +20,7 @@ namespace ws::spec {
 enum class LogFormat { text, json };
 
 struct S3Settings {
-  std::string endpoint;    // "http://host:port" or "https://..."
+  std::string endpoint;    // "http(s)://host[:port]" or "file:///abs/dir"
   std::string bucket;
   std::string access_key;  // secret
   std::string secret_key;  // secret

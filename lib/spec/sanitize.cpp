@@ -62,4 +62,28 @@ Status require_http_url(std::string_view url, std::string_view what) {
   return {};
 }
 
+Status require_store_endpoint(std::string_view url, std::string_view what) {
+  constexpr std::string_view kFile = "file://";
+  if (url.rfind(kFile, 0) != 0) {
+    if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
+      return require_http_url(url, what);
+    }
+    return Error(Errc::invalid_input, std::string(what) +
+                                          " must be an http://, https:// or file:/// URL, got '" +
+                                          redact_url(url) + "'");
+  }
+  if (redact_url(url) != url) {
+    return Error(Errc::invalid_input, std::string(what) +
+                                          " must not carry credentials (userinfo) in the URL: '" +
+                                          redact_url(url) + "'");
+  }
+  const std::string_view path = url.substr(kFile.size());
+  if (path.empty() || path.front() != '/') {
+    return Error(Errc::invalid_input, std::string(what) +
+                                          " must name an absolute directory as file:///abs/dir, got '" +
+                                          std::string(url) + "'");
+  }
+  return {};
+}
+
 }  // namespace ws::spec

@@ -24,4 +24,10 @@ Result<std::string> normalize_relative_path(std::string_view path, std::string_v
 // and show the URL redacted.
 Status require_http_url(std::string_view url, std::string_view what);
 
+// An object store endpoint: an http(s) URL as require_http_url, or
+// file:///abs/dir, the store layer's local-directory store (the demo,
+// tests, single-node setups). A file:// URL must name an absolute path
+// with no host or userinfo. Errors name `what`.
+Status require_store_endpoint(std::string_view url, std::string_view what);
+
 }  // namespace ws::spec

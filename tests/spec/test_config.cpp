@@ -171,10 +171,40 @@ TEST_CASE("LOG_FORMAT is text or json") {
 }
 
 TEST_CASE("URLs must be http(s)") {
-  CHECK(error_of({{"S3_ENDPOINT", "minio:9000"}}) ==
-        "S3_ENDPOINT must be an http:// or https:// URL, got 'minio:9000'");
+  CHECK(error_of({{"BACKEND_API_URL", "minio:9000"}}) ==
+        "BACKEND_API_URL must be an http:// or https:// URL, got 'minio:9000'");
   CHECK(error_of({{"AMBIENT_CP_TOKEN_URL", "ftp://cp/token"}}) ==
         "AMBIENT_CP_TOKEN_URL must be an http:// or https:// URL, got 'ftp://cp/token'");
+}
+
+TEST_CASE("S3_ENDPOINT is an http(s) URL or file:///abs/dir, the local-directory store") {
+  CHECK(load({{"S3_ENDPOINT", "https://s3.example:9000"}}).s3.endpoint == "https://s3.example:9000");
+  CHECK(load({{"S3_ENDPOINT", "file:///srv/objects"}}).s3.endpoint == "file:///srv/objects");
+}
+
+TEST_CASE("S3_ENDPOINT of another scheme is refused, naming the variable") {
+  CHECK(error_of({{"S3_ENDPOINT", "minio:9000"}}) ==
+        "S3_ENDPOINT must be an http://, https:// or file:/// URL, got 'minio:9000'");
+  CHECK(error_of({{"S3_ENDPOINT", "ftp://objects/dir"}}) ==
+        "S3_ENDPOINT must be an http://, https:// or file:/// URL, got 'ftp://objects/dir'");
+  CHECK(error_of({{"S3_ENDPOINT", "/srv/objects"}}) ==
+        "S3_ENDPOINT must be an http://, https:// or file:/// URL, got '/srv/objects'");
+}
+
+TEST_CASE("a file:// S3_ENDPOINT must name an absolute directory") {
+  CHECK(error_of({{"S3_ENDPOINT", "file://srv/objects"}}) ==
+        "S3_ENDPOINT must name an absolute directory as file:///abs/dir, got 'file://srv/objects'");
+  CHECK(error_of({{"S3_ENDPOINT", "file://./objects"}}) ==
+        "S3_ENDPOINT must name an absolute directory as file:///abs/dir, got 'file://./objects'");
+  CHECK(error_of({{"S3_ENDPOINT", "file://"}}) ==
+        "S3_ENDPOINT must name an absolute directory as file:///abs/dir, got 'file://'");
+}
+
+TEST_CASE("an S3_ENDPOINT with credentials is refused without echoing them") {
+  CHECK(error_of({{"S3_ENDPOINT", "file://user:pa55@/srv/objects"}}) ==
+        "S3_ENDPOINT must not carry credentials (userinfo) in the URL: 'file:///srv/objects'");
+  CHECK(error_of({{"S3_ENDPOINT", "http://key:pa55@minio:9000"}}) ==
+        "S3_ENDPOINT must not carry credentials (userinfo) in the URL: 'http://minio:9000'");
 }
 
 TEST_CASE("a URL with credentials is refused without echoing them") {
