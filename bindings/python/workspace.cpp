@@ -9,8 +9,8 @@
 #include <string>
 
 #include "bindings.hpp"
+#include "spec/config.hpp"
 #include "spec/env_source.hpp"
-#include "workspace/session_config.hpp"
 #include "workspace/workspace.hpp"
 
 using namespace pybind11::literals;
@@ -22,7 +22,7 @@ using Env = std::optional<std::map<std::string, std::string>>;
 
 ws::spec::Config config_from(const Env& env) {
   const auto source = env ? ws::spec::EnvSource({env->begin(), env->end()}) : ws::spec::EnvSource::from_process();
-  return unwrap(ws::workspace::load_session_config(source));
+  return unwrap(ws::spec::load_config(source));
 }
 
 ws::workspace::EngineOptions engine_options(const std::optional<std::string>& cache_dir, int parallel) {

@@ -9,7 +9,6 @@
 #include "spec/config.hpp"
 #include "spec/env_source.hpp"
 #include "spec/env_table.hpp"
-#include "workspace/session_config.hpp"
 #include "workspace/signal_watch.hpp"
 #include "workspace/workspace.hpp"
 
@@ -33,7 +32,7 @@ std::string env_help(ws::spec::EnvReader who) {
 }
 
 ws::Result<ws::spec::Config> load_env_config() {
-  return ws::workspace::load_session_config(ws::spec::EnvSource::from_process());
+  return ws::spec::load_config(ws::spec::EnvSource::from_process());
 }
 
 int run_hydrate(const Args& args) {

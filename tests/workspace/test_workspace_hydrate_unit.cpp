@@ -4,9 +4,9 @@
 #include <doctest/doctest.h>
 
 #include "memory_store.hpp"
+#include "spec/config.hpp"
 #include "spec/env_source.hpp"
 #include "workspace/repo_state_set.hpp"
-#include "workspace/session_config.hpp"
 #include "workspace/workspace.hpp"
 
 namespace fs = std::filesystem;
@@ -24,7 +24,7 @@ ws::spec::Config config_for(const fs::path& root, bool persistence = true) {
     env.set("AWS_ACCESS_KEY_ID", "k");
     env.set("AWS_SECRET_ACCESS_KEY", "very-secret");
   }
-  auto cfg = ws::workspace::load_session_config(env);
+  auto cfg = ws::spec::load_config(env);
   REQUIRE(cfg);
   return *cfg;
 }

@@ -8,7 +8,6 @@
 #include <regex>
 #include <sstream>
 
-#include "workspace/session_config.hpp"
 
 namespace wsws {
 
@@ -95,7 +94,7 @@ ws::spec::Config session_config(const fs::path& root, const std::string& endpoin
   env.set("AWS_SECRET_ACCESS_KEY", "S3RVER");
   env.set("SYNC_INITIAL_DELAY", "0");
   for (const auto& [k, v] : extra) env.set(k, v);
-  auto cfg = ws::workspace::load_session_config(env);
+  auto cfg = ws::spec::load_config(env);
   INFO((cfg ? "" : cfg.error().message));
   REQUIRE(cfg);
   return *cfg;
