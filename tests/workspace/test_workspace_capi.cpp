@@ -1,6 +1,7 @@
 // The workspace area of the C ABI (include/libworkspace/workspace.h) through
-// the shared library, against s3rver: hydrate, one sync cycle with its
-// report, the sidecar stopped from another thread, argument checks.
+// the shared library, against s3rver and the local-directory store: hydrate,
+// one sync cycle with its report, the sidecar stopped from another thread,
+// argument checks.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -58,6 +59,30 @@ TEST_CASE("ws_hydrate and ws_sync_once round-trip a file through S3 and report w
   Config two(tmp / "ws2", s3.endpoint());
   REQUIRE_MESSAGE(ws_hydrate(two.cfg, nullptr) == WS_OK, ws_error_last());
   CHECK(wstest::read_file(tmp / "ws2" / "artifacts" / "a.txt") == "artifact");
+}
+
+TEST_CASE("ws_config_from_pairs takes a file:// S3_ENDPOINT and ws_hydrate restores from that local store") {
+  wstest::TempDir tmp;
+  const fs::path store = tmp / "objects";
+  wstest::write_file(store / "ambient-sessions" / "c-ns" / "c-sess" / "artifacts" / "a.txt", "artifact");
+  const std::string endpoint = "file://" + store.string();
+  const std::string root = (tmp / "ws").string();
+  const char* keys[] = {"WORKSPACE_ROOT", "SESSION_NAME", "NAMESPACE", "S3_ENDPOINT",
+                        "S3_BUCKET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"};
+  const char* values[] = {root.c_str(), "c-sess", "c-ns", endpoint.c_str(),
+                          "ambient-sessions", "local", "local"};
+  ws_config* cfg = nullptr;
+  REQUIRE_MESSAGE(ws_config_from_pairs(&cfg, keys, values, 7) == WS_OK, ws_error_last());
+  const char* got = nullptr;
+  REQUIRE(ws_config_get(cfg, "S3_ENDPOINT", &got) == WS_OK);
+  CHECK(std::string(got) == endpoint);
+
+  ws_hydrate_report hr = WS_HYDRATE_REPORT_INIT;
+  REQUIRE_MESSAGE(ws_hydrate_ext(cfg, nullptr, nullptr, &hr) == WS_OK, ws_error_last());
+  CHECK(hr.persistence == 1);
+  CHECK(hr.files_downloaded == 1);
+  CHECK(wstest::read_file(tmp / "ws" / "artifacts" / "a.txt") == "artifact");
+  ws_config_free(cfg);
 }
 
 TEST_CASE("ws_hydrate fails with WS_ENETWORK and a message when the store is down") {
