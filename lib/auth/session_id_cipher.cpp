@@ -36,10 +36,16 @@ std::string openssl_reason() {
 }
 
 std::string unescape_newlines(std::string_view pem) {
-  std::string out(pem);
-  if (out.find('\n') != std::string::npos) return out;
-  for (auto pos = out.find("\\n"); pos != std::string::npos; pos = out.find("\\n", pos + 1)) {
-    out.replace(pos, 2, "\n");
+  if (pem.find('\n') != std::string_view::npos) return std::string(pem);
+  std::string out;
+  out.reserve(pem.size());
+  for (size_t i = 0; i < pem.size(); ++i) {
+    if (pem[i] == '\\' && i + 1 < pem.size() && pem[i + 1] == 'n') {
+      out += '\n';
+      ++i;
+    } else {
+      out += pem[i];
+    }
   }
   return out;
 }

@@ -40,7 +40,9 @@ Result<AtomicFile> AtomicFile::create(const fs::path& dest, const fs::path& temp
                  "cannot create the directory for " + dest.string() + ": " + ec.message());
   }
   for (int attempt = 0; attempt < 16; ++attempt) {
-    fs::path temp = dir / ("." + dest.filename().string().substr(0, 100) + ".ws-" + random_suffix());
+    std::string name = ".";
+    name.append(dest.filename().string(), 0, 100).append(".ws-").append(random_suffix());
+    fs::path temp = dir / name;
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) return AtomicFile(dest, std::move(temp), fd);
     if (errno != EEXIST) return errno_error("cannot create a temporary file for", dest);

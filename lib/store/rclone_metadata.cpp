@@ -7,7 +7,7 @@
 namespace ws::store {
 
 std::string format_mtime(double seconds) {
-  if (seconds < 0) return "-" + format_mtime(-seconds);
+  if (seconds < 0) return std::string("-").append(format_mtime(-seconds));
   auto whole = static_cast<long long>(std::floor(seconds));
   auto nanos = std::llround((seconds - static_cast<double>(whole)) * 1e9);
   if (nanos >= 1'000'000'000) {
