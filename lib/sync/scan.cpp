@@ -28,8 +28,8 @@ int64_t mtime_ns_of(const struct stat& st) {
 
 class Walker {
  public:
-  Walker(const ExcludeFilter& filter, uint64_t max_size, const Logger& log)
-      : filter_(filter), max_size_(max_size), log_(log) {}
+  Walker(std::string root, const ExcludeFilter& filter, uint64_t max_size, const Logger& log)
+      : root_(std::move(root)), filter_(filter), max_size_(max_size), log_(log) {}
 
   void walk(const std::string& abs, const std::string& rel, const struct stat& dir_st) {
     const std::pair<dev_t, ino_t> id{dir_st.st_dev, dir_st.st_ino};
@@ -94,11 +94,15 @@ class Walker {
   }
 
  private:
+  // The one line per skipped file, for every caller: it names the local
+  // path in full, since a caller may scan several trees.
   void skip(std::string rel, Errc code, std::string why) {
-    log_.warn("sync.skipped", "skipping " + rel + ": " + why);
+    const std::string shown = rel == "." ? root_ : root_ + "/" + rel;
+    log_.warn("sync.skipped", "skipping " + shown + ": " + why);
     out_.skipped.push_back({std::move(rel), code, std::move(why)});
   }
 
+  const std::string root_;
   const ExcludeFilter& filter_;
   uint64_t max_size_;
   const Logger& log_;
@@ -122,7 +126,7 @@ Result<TreeScan> scan_tree(const std::filesystem::path& root, const ExcludeFilte
   if (access(root.c_str(), R_OK | X_OK) != 0) {
     return Error(Errc::io, "local directory " + root.string() + " is not readable");
   }
-  Walker w(filter, max_file_size, log);
+  Walker w(root.string(), filter, max_file_size, log);
   w.walk(root.string(), "", st);
   return w.take();
 }

@@ -164,7 +164,6 @@ Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
     report.files_skipped += s->skipped.size();
     report.bytes_total += s->bytes;
     report.bytes_uploaded += s->bytes_transferred;
-    for (const auto& f : s->skipped) log.warn("sync.skipped", tree + "/" + f.path + ": " + f.message);
     if (!s->ok()) {
       for (const auto& f : s->failed) log.warn("sync.file_failed", tree + "/" + f.path + ": " + f.message);
       if (first.ok()) first = s->status().error().context("syncing " + tree);

@@ -176,3 +176,24 @@ TEST_CASE("a cycle where nothing changed sends one request: the metadata.json wr
   CHECK(again->files_unchanged == 20);
   CHECK(store->requests == 1);  // metadata.json
 }
+
+TEST_CASE("a file the sync skips is logged once, by its full local path") {
+  wstest::TempDir tmp;
+  auto store = std::make_shared<wsws::MemoryStore>();
+  ws::workspace::EngineOptions opts;
+  opts.store = store;
+  const auto cfg = config_for(tmp / "ws");
+  REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
+  fs::create_symlink(tmp / "missing", tmp / "ws" / "artifacts" / "dangling");
+  std::vector<std::string> skipped;
+  ws::Logger log([&](const ws::LogEvent& e) {
+    if (e.event == "sync.skipped") skipped.emplace_back(e.message);
+  });
+  auto engine = ws::workspace::SyncEngine::open(cfg, opts, log);
+  REQUIRE(engine);
+  auto r = (*engine)->run_cycle(false);
+  REQUIRE(r);
+  CHECK(r->files_skipped == 1);
+  REQUIRE(skipped.size() == 1);
+  CHECK(skipped[0] == "skipping " + (tmp / "ws" / "artifacts" / "dangling").string() + ": broken symlink");
+}
