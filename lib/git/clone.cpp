@@ -20,12 +20,24 @@ Error remote_failure(int code, std::string_view what, std::string_view url) {
   return git_failure(std::string(what) + " " + redact_url(url) + ": " + remote_error_summary(c), c);
 }
 
+// A plain path ("/srv/git/app.git", "../app"), neither a URL nor scp-like.
+bool is_plain_path(const std::string& url) {
+  return url.find("://") == std::string::npos && !remote_endpoint(url);
+}
+
+// libgit2 takes a plain path that does not exist for a URL of an unknown
+// protocol, an error of its network class; it is a missing repository.
+Status check_plain_path_exists(const std::string& url) {
+  std::error_code ec;
+  if (!is_plain_path(url) || fs::exists(url, ec) || ec) return {};
+  return Error(Errc::not_found, "cloning " + redact_url(url) + ": " + remote_error_summary(Errc::not_found) +
+                                    ": no such file or directory");
+}
+
 // The branch HEAD of the remote points at ("main"), or "" for an empty remote.
 Result<std::string> remote_default_branch(const std::string& url, RemoteCallbackState& state) {
   // A detached remote knows no plain paths; git_clone does.
-  const std::string remote_url = url.find("://") == std::string::npos && !remote_endpoint(url)
-                                     ? "file://" + fs::absolute(url).string()
-                                     : url;
+  const std::string remote_url = is_plain_path(url) ? "file://" + fs::absolute(url).string() : url;
   git_remote* raw = nullptr;
   if (int rc = git_remote_create_detached(&raw, remote_url.c_str()); rc < 0) {
     return remote_failure(rc, "reading", url);
@@ -91,6 +103,7 @@ Result<CloneResult> clone_repo(const CloneOptions& options, const Logger& log) {
   Libgit2 libgit2;
   bool created = false;
   WS_TRY(check_target(options.target, created));
+  WS_TRY(check_plain_path_exists(options.url));
 
   const std::string shown_url = redact_url(options.url);
   RemoteCallbackState state;

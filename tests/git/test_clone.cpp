@@ -128,6 +128,23 @@ TEST_CASE("clone of a missing repository or branch is not found, and leaves no d
   CHECK_FALSE(fs::exists(dir / "b"));
 }
 
+TEST_CASE("clone of a local repository that does not exist is not found, never a network error") {
+  wstest::TempDir dir("ws-git-clone");
+  const std::string nope = (dir / "nope.git").string();
+  RecordingProvider creds("tok");
+  for (const std::string& url : {"file://" + nope, nope}) {
+    for (const std::string& branch : {std::string(), std::string("main")}) {
+      CAPTURE(url);
+      CAPTURE(branch);
+      auto r = clone(url, dir / "repo", branch, &creds);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().code == ws::Errc::not_found);
+      CHECK(r.error().message.find("not found") != std::string::npos);
+      CHECK_FALSE(fs::exists(dir / "repo"));
+    }
+  }
+}
+
 TEST_CASE("clone from a host nobody listens on is a network error") {
   wstest::TempDir dir("ws-git-clone");
   auto r = clone("http://127.0.0.1:" + std::to_string(wstest::free_port()) + "/r.git", dir / "repo");
