@@ -19,7 +19,7 @@ struct S3Backend {
   std::string prefix;
   S3Backend() {
     static std::atomic<int> counter{0};
-    prefix = "t" + std::to_string(counter++) + "/";
+    prefix = std::string("t").append(std::to_string(counter++)).append("/");
   }
 
   ws::store::StoreConfig config() const {

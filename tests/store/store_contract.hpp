@@ -237,7 +237,7 @@ TEST_CASE_TEMPLATE_DEFINE("one store serves several threads at once", B, contrac
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 5; ++i) {
-        const auto k = b.key("t" + std::to_string(t) + "/" + std::to_string(i));
+        const auto k = b.key(std::string("t").append(std::to_string(t)).append("/").append(std::to_string(i)));
         const auto v = store_contract::pattern(1000 + static_cast<size_t>(i), static_cast<unsigned>(t));
         auto got = store->put_bytes(k, v).ok() ? store->get_bytes(k) : ws::Result<std::string>(ws::Error());
         if (got && *got == v) ++ok[static_cast<size_t>(t)];

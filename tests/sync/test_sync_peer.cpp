@@ -57,7 +57,8 @@ struct timespec mtime_of(const fs::path& p) {
 
 void make_tree(const fs::path& root, int files = 20) {
   for (int i = 0; i < files; ++i) {
-    wstest::write_file(root / ("d" + std::to_string(i % 4)) / ("f" + std::to_string(i) + ".txt"),
+    wstest::write_file(root / std::string("d").append(std::to_string(i % 4)) /
+                           std::string("f").append(std::to_string(i)).append(".txt"),
                        random_bytes(1000 + i * 37, i));
   }
   wstest::write_file(root / "node_modules/pkg/index.js", "excluded");

@@ -196,7 +196,7 @@ TEST_CASE("sync --once killed at random moments hydrates to the old or the new w
   auto write_version = [&](const std::string& v) {
     wsws::agent_files(ws, v);
     for (int i = 0; i < 30; ++i) {
-      wstest::write_file(ws / "artifacts" / ("m" + std::to_string(i)), std::string(1000000, v[0]) + v);
+      wstest::write_file(ws / "artifacts" / std::string("m").append(std::to_string(i)), std::string(1000000, v[0]) + v);
     }
   };
   write_version("old");

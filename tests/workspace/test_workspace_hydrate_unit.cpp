@@ -165,7 +165,7 @@ TEST_CASE("a cycle where nothing changed sends one request: the metadata.json wr
   opts.store = store;
   const auto cfg = config_for(tmp / "ws");
   REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
-  for (int i = 0; i < 20; ++i) wstest::write_file(tmp / "ws" / ".claude" / ("f" + std::to_string(i)), "x");
+  for (int i = 0; i < 20; ++i) wstest::write_file(tmp / "ws" / ".claude" / std::string("f").append(std::to_string(i)), "x");
   auto engine = ws::workspace::SyncEngine::open(cfg, opts, {});
   REQUIRE(engine);
   REQUIRE((*engine)->run_cycle(true));

@@ -53,7 +53,10 @@ void sync_ok(const ws::spec::Config& cfg) {
 
 std::string repos_json(const std::vector<std::string>& urls) {
   std::string out = "[";
-  for (const auto& u : urls) out += (out.size() > 1 ? "," : "") + std::string("{\"url\":\"") + u + "\"}";
+  for (const auto& u : urls) {
+    if (out.size() > 1) out += ',';
+    out.append("{\"url\":\"").append(u).append("\"}");
+  }
   return out + "]";
 }
 
