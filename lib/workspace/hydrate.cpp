@@ -1,9 +1,13 @@
-// Hydrate (SPEC §3), in the spec's order. Only a broken store or a failed
-// state download fails it; every per-repo problem is a warning, because a
-// pod without one repo is more useful than no pod.
+// Hydrate (SPEC §3), in the spec's order, except that the clones run while
+// Phase 1 downloads (they share nothing; Phase 2 waits for both). Only a
+// broken store or a failed state download fails it; every per-repo problem
+// is a warning, because a pod without one repo is more useful than no pod.
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <system_error>
+#include <thread>
 
 #include "git/git.hpp"
 #include "spec/layout.hpp"
@@ -183,6 +187,25 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
   return {};
 }
 
+// The caller's sink may not expect two threads at once (the tree download
+// and the clones run side by side): this Logger hands it one event at a time.
+Logger serialized(const Logger& log) {
+  auto mu = std::make_shared<std::mutex>();
+  Logger::ProgressFn progress;
+  if (log.wants_progress()) {
+    progress = [mu, log](const Progress& p) {
+      std::lock_guard lock(*mu);
+      log.progress(p);
+    };
+  }
+  return Logger(
+      [mu, log](const LogEvent& e) {
+        std::lock_guard lock(*mu);
+        log.log(e.level, e.event, e.message);
+      },
+      std::move(progress));
+}
+
 }  // namespace
 
 Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
@@ -207,10 +230,22 @@ Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts
   fs::create_directories(cache, ec);
   if (ec) return Error(Errc::io, "creating " + cache.string() + ": " + ec.message());
 
-  WS_TRY(download_trees(**store, cfg, cache, opts.parallel, report, log));
-  const GitAccess access = resolve_git_access(cfg, log);
-  clone_repos(cfg, access, report, log);
-  clone_workflow(cfg, access, report, log);
+  // Phase 1 waits on the store, the clones on git and the disk: they touch
+  // disjoint directories and report into disjoint fields, so they overlap.
+  // Phase 2 needs both. A failed Phase 1 still fails hydrate, after the
+  // clones have finished.
+  const Logger shared_log = serialized(log);
+  GitAccess access;
+  Status trees;
+  {
+    std::jthread cloning([&] {
+      access = resolve_git_access(cfg, shared_log);
+      clone_repos(cfg, access, report, shared_log);
+      clone_workflow(cfg, access, report, shared_log);
+    });
+    trees = download_trees(**store, cfg, cache, opts.parallel, report, shared_log);
+  }
+  WS_TRY(trees);
   WS_TRY(restore_repo_states(**store, cfg, access, cache, report, log));
   fs::remove_all(cache / "hydrate", ec);
   give_to_runner(cache, log);
