@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <system_error>
-#include <vector>
 
 namespace ws::store {
 namespace fs = std::filesystem;
@@ -84,17 +84,19 @@ Status AtomicFile::copy_from(const fs::path& src, Digest* digest) {
     return Error(errno == ENOENT ? Errc::not_found : Errc::io,
                  "cannot read " + src.string() + ": " + std::strerror(errno));
   }
-  std::vector<char> buf(1 << 18);
+  // Not zero-filled: copying a small file must not cost clearing 256 KiB.
+  constexpr size_t kChunk = 1 << 18;
+  const std::unique_ptr<char[]> buf(new char[kChunk]);
   Status st;
   while (true) {
-    const ssize_t n = ::read(in, buf.data(), buf.size());
+    const ssize_t n = ::read(in, buf.get(), kChunk);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       st = errno_error("cannot read", src);
       break;
     }
     if (n == 0) break;
-    const std::string_view chunk(buf.data(), static_cast<size_t>(n));
+    const std::string_view chunk(buf.get(), static_cast<size_t>(n));
     if (digest != nullptr) digest->update(chunk);
     st = write(chunk);
     if (!st) break;

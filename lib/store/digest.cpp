@@ -1,14 +1,21 @@
 #include "store/digest.hpp"
 
+#include <fcntl.h>
 #include <openssl/hmac.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <vector>
+#include <memory>
 
 namespace ws::store {
+namespace {
+
+constexpr size_t kReadChunk = 1 << 18;
+
+}  // namespace
 
 Digest::Digest(const EVP_MD* md) : ctx_(EVP_MD_CTX_new()) {
   // Allocation failure of a few bytes is not a recoverable condition here.
@@ -103,21 +110,29 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 
 Result<std::string> md5_file_hex(const std::filesystem::path& path, uint64_t offset,
                                  uint64_t length) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(Errc::io, "cannot read " + path.string() + ": " + std::strerror(errno));
-  in.seekg(static_cast<std::streamoff>(offset));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error(Errc::io, "cannot read " + path.string() + ": " + std::strerror(errno));
   auto d = Digest::md5();
-  std::vector<char> buf(1 << 18);
+  // Not zero-filled: hashing a 2 KiB file must not cost clearing 256 KiB.
+  const std::unique_ptr<char[]> buf(new char[kReadChunk]);
+  uint64_t pos = offset;
   uint64_t left = length;
-  while (left > 0 && in) {
-    const auto want = static_cast<std::streamsize>(std::min<uint64_t>(buf.size(), left));
-    in.read(buf.data(), want);
-    const auto got = in.gcount();
-    if (got <= 0) break;
-    d.update(std::string_view(buf.data(), static_cast<size_t>(got)));
+  Status st;
+  while (left > 0) {
+    const ssize_t got = ::pread(fd, buf.get(), static_cast<size_t>(std::min<uint64_t>(kReadChunk, left)),
+                                static_cast<off_t>(pos));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      st = Error(Errc::io, "reading " + path.string() + " failed: " + std::strerror(errno));
+      break;
+    }
+    if (got == 0) break;
+    d.update(std::string_view(buf.get(), static_cast<size_t>(got)));
+    pos += static_cast<uint64_t>(got);
     left -= static_cast<uint64_t>(got);
   }
-  if (in.bad()) return Error(Errc::io, "reading " + path.string() + " failed");
+  ::close(fd);
+  if (!st) return std::move(st).error();
   return to_hex(d.finish());
 }
 
