@@ -22,6 +22,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kDeleteBatch = 1000;
+// SHA-256 of the empty body every GET, HEAD and DELETE signs.
+constexpr std::string_view kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 // Data transfers are bounded by stall detection, not by a total time.
 constexpr std::chrono::hours kTransferTimeout{12};
 
@@ -119,7 +121,7 @@ Error S3Store::answer_error(const http::Response& resp, std::string_view what) c
 Status S3Store::check_bucket() {
   http::Request req;
   req.url = url("", "list-type=2&max-keys=0");
-  auto resp = send(std::move(req), sha256_hex(""), "checking bucket '" + cfg_.bucket + "'");
+  auto resp = send(std::move(req), kEmptySha256, "checking bucket '" + cfg_.bucket + "'");
   if (!resp) return std::move(resp).error();
   if (!is_2xx(*resp)) return answer_error(*resp, "checking bucket '" + cfg_.bucket + "'");
   return {};
@@ -136,7 +138,7 @@ Result<std::vector<ObjectInfo>> S3Store::list(std::string_view prefix) {
     if (!token.empty()) query += "&continuation-token=" + uri_encode(token, false);
     http::Request req;
     req.url = url("", query);
-    auto resp = send(std::move(req), sha256_hex(""), what);
+    auto resp = send(std::move(req), kEmptySha256, what);
     if (!resp) return std::move(resp).error();
     if (!is_2xx(*resp)) return answer_error(*resp, what);
     auto page = parse_list_objects_v2(resp->body);
@@ -158,7 +160,7 @@ Result<ObjectInfo> S3Store::head(std::string_view key) {
   http::Request req;
   req.method = "HEAD";
   req.url = url(key, "");
-  auto resp = send(std::move(req), sha256_hex(""), what);
+  auto resp = send(std::move(req), kEmptySha256, what);
   if (!resp) return std::move(resp).error();
   if (!is_2xx(*resp)) return answer_error(*resp, what);
   return info_from_headers(std::string(key), *resp);
@@ -173,7 +175,7 @@ Result<ObjectInfo> S3Store::get_file(std::string_view key, const fs::path& dest)
   req.url = url(key, "");
   req.response_file = out->temp_path();
   req.timeout = kTransferTimeout;
-  auto resp = send(std::move(req), sha256_hex(""), what);
+  auto resp = send(std::move(req), kEmptySha256, what);
   if (!resp) return std::move(resp).error();
   if (!is_2xx(*resp)) return answer_error(*resp, what);
   auto info = info_from_headers(std::string(key), *resp);
@@ -200,7 +202,7 @@ Result<std::string> S3Store::get_bytes(std::string_view key) {
   http::Request req;
   req.url = url(key, "");
   req.timeout = kTransferTimeout;
-  auto resp = send(std::move(req), sha256_hex(""), what);
+  auto resp = send(std::move(req), kEmptySha256, what);
   if (!resp) return std::move(resp).error();
   if (!is_2xx(*resp)) return answer_error(*resp, what);
   return std::move(resp->body);
@@ -277,7 +279,7 @@ Status S3Store::put_multipart(std::string_view key, const fs::path& src, uint64_
   init.headers.push_back({"Content-Type", opts.content_type.empty() ? "application/octet-stream" : opts.content_type});
   init.headers.push_back({std::string(kMtimeHeader), format_mtime(mtime)});
   init.headers.push_back({std::string(kMd5chksumHeader), base64_encode(digests.whole_md5)});
-  auto started = send(std::move(init), sha256_hex(""), what);
+  auto started = send(std::move(init), kEmptySha256, what);
   if (!started) return std::move(started).error();
   if (!is_2xx(*started)) return answer_error(*started, what);
   auto upload_id = parse_upload_id(started->body);
@@ -353,7 +355,7 @@ Status S3Store::put_multipart(std::string_view key, const fs::path& src, uint64_
   http::Request abort;
   abort.method = "DELETE";
   abort.url = url(key, id_query);
-  auto aborted = send(std::move(abort), sha256_hex(""), what + " (aborting)");
+  auto aborted = send(std::move(abort), kEmptySha256, what + " (aborting)");
   if (!aborted || !is_2xx(*aborted)) {
     log_.warn("store.abort_failed", "could not abort the failed multipart upload of '" + std::string(key) +
                                         "'; the bucket's lifecycle rules must clean it up");

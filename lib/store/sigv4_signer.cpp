@@ -164,12 +164,20 @@ std::string SigV4Signer::string_to_sign(std::string_view date, std::string_view 
   return "AWS4-HMAC-SHA256\n" + std::string(date) + "\n" + scope(date) + "\n" + sha256_hex(canonical_request);
 }
 
+std::string SigV4Signer::signing_key(std::string_view day) const {
+  std::lock_guard lock(keys_->mu);
+  if (keys_->key.empty() || keys_->day != day) {
+    const auto k_date = hmac_sha256("AWS4" + secret_key_, day);
+    const auto k_region = hmac_sha256(k_date, region_);
+    const auto k_service = hmac_sha256(k_region, service_);
+    keys_->key = hmac_sha256(k_service, "aws4_request");
+    keys_->day = std::string(day);
+  }
+  return keys_->key;
+}
+
 std::string SigV4Signer::signature(std::string_view date, std::string_view string_to_sign) const {
-  const auto k_date = hmac_sha256("AWS4" + secret_key_, date.substr(0, 8));
-  const auto k_region = hmac_sha256(k_date, region_);
-  const auto k_service = hmac_sha256(k_region, service_);
-  const auto k_signing = hmac_sha256(k_service, "aws4_request");
-  return to_hex(hmac_sha256(k_signing, string_to_sign));
+  return to_hex(hmac_sha256(signing_key(date.substr(0, 8)), string_to_sign));
 }
 
 std::string SigV4Signer::authorization(const SignableRequest& r, std::string_view date) const {

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,8 +54,16 @@ class SigV4Signer {
 
  private:
   std::string scope(std::string_view date) const;
+  std::string signing_key(std::string_view day) const;
 
   std::string access_key_, secret_key_, region_, service_;
+  // The signing key depends only on the day: derived once a day instead of
+  // with four HMACs per request. Shared by copies (same secret, same key).
+  struct KeyCache {
+    std::mutex mu;
+    std::string day, key;
+  };
+  std::shared_ptr<KeyCache> keys_ = std::make_shared<KeyCache>();
 };
 
 }  // namespace ws::store
