@@ -57,6 +57,23 @@ size_t match_class(std::string_view glob, size_t gi, char c, bool& matched) {
   return i + 1;
 }
 
+bool is_special(char c) { return c == '*' || c == '?' || c == '[' || c == ']' || c == '\\'; }
+
+// The glob's leading and trailing runs of plain characters: every text the
+// glob matches starts and ends with them, which rules most paths out before
+// any matching.
+size_t literal_head(std::string_view glob) {
+  size_t n = 0;
+  while (n < glob.size() && !is_special(glob[n])) ++n;
+  return n;
+}
+
+size_t literal_tail(std::string_view glob) {
+  size_t n = 0;
+  while (n < glob.size() && !is_special(glob[glob.size() - 1 - n])) ++n;
+  return n;
+}
+
 bool valid_classes(std::string_view glob) {
   for (size_t i = 0; i < glob.size(); ++i) {
     if (glob[i] == '\\') { ++i; continue; }
@@ -126,34 +143,43 @@ Result<ExcludeFilter> ExcludeFilter::compile(const std::vector<std::string>& pat
       if (!valid_classes(p)) return Error(Errc::invalid_input, "unclosed '[' in exclude pattern '" + raw + "'");
       r.dir_subtree = p.size() > 3 && p.ends_with("/**");
       r.glob = std::move(p);
+      r.whole = Literals{literal_head(r.glob), literal_tail(r.glob)};
+      if (r.dir_subtree) {
+        const std::string_view base = std::string_view(r.glob).substr(0, r.glob.size() - 3);
+        r.base = Literals{literal_head(base), literal_tail(base)};
+      }
       f.rules_.push_back(std::move(r));
     }
   }
   return f;
 }
 
-bool ExcludeFilter::match_rule(const Rule& r, std::string_view glob, std::string_view rel) {
-  if (glob_match(glob, rel)) return true;
+bool ExcludeFilter::match_rule(const Rule& r, std::string_view glob, const Literals& lit, std::string_view rel) {
+  // A match, wherever it starts, ends at the end of `rel`.
+  if (!rel.ends_with(glob.substr(glob.size() - lit.tail))) return false;
+  const std::string_view head = glob.substr(0, lit.head);
+  auto at = [&](std::string_view text) { return text.starts_with(head) && glob_match(glob, text); };
+  if (at(rel)) return true;
   if (r.anchored) return false;
   for (size_t i = 0; i < rel.size(); ++i) {
-    if (rel[i] == '/' && glob_match(glob, rel.substr(i + 1))) return true;
+    if (rel[i] == '/' && at(rel.substr(i + 1))) return true;
   }
   return false;
 }
 
 bool ExcludeFilter::excludes_file(std::string_view rel) const {
   for (const auto& r : rules_) {
-    if (!r.dir_only && match_rule(r, r.glob, rel)) return true;
+    if (!r.dir_only && match_rule(r, r.glob, r.whole, rel)) return true;
   }
   return false;
 }
 
 bool ExcludeFilter::excludes_dir(std::string_view rel) const {
   for (const auto& r : rules_) {
-    if (r.dir_only && match_rule(r, r.glob, rel)) return true;
+    if (r.dir_only && match_rule(r, r.glob, r.whole, rel)) return true;
     if (r.dir_subtree) {
       const std::string_view base = std::string_view(r.glob).substr(0, r.glob.size() - 3);
-      if (match_rule(r, base, rel)) return true;
+      if (match_rule(r, base, r.base, rel)) return true;
     }
     // "**" alone, or "a/**/**": everything below matches as well.
     if (r.glob == "**") return true;

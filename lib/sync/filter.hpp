@@ -36,13 +36,19 @@ class ExcludeFilter {
   bool empty() const { return rules_.empty(); }
 
  private:
+  struct Literals {
+    size_t head = 0;  // plain characters the glob starts with
+    size_t tail = 0;  // and ends with
+  };
   struct Rule {
     std::string glob;      // without the leading '/' or trailing '/'
+    Literals whole;        // of glob
+    Literals base;         // of glob minus "/**" (dir_subtree)
     bool anchored = false;
     bool dir_only = false;  // written with a trailing '/'
     bool dir_subtree = false;  // ends in "/**": prunes the directory `glob` minus "/**"
   };
-  static bool match_rule(const Rule& r, std::string_view glob, std::string_view rel);
+  static bool match_rule(const Rule& r, std::string_view glob, const Literals& lit, std::string_view rel);
   std::vector<Rule> rules_;
 };
 
