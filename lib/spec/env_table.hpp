@@ -37,7 +37,7 @@ inline constexpr std::array kEnvVars = {
     EnvVar{"ACTIVE_WORKFLOW_GIT_URL", "", "workflow repository URL", false, EnvReader::hydrate},
     EnvVar{"ACTIVE_WORKFLOW_BRANCH", "main", "workflow branch", false, EnvReader::hydrate},
     EnvVar{"ACTIVE_WORKFLOW_PATH", "", "sub-directory of the workflow repository to use", false, EnvReader::hydrate},
-    EnvVar{"S3_ENDPOINT", "http://minio.ambient-code.svc:9000", "object store endpoint URL", false, EnvReader::both},
+    EnvVar{"S3_ENDPOINT", "http://minio.ambient-code.svc:9000", "object store endpoint: http(s)://host[:port], or file:///abs/dir for a local directory", false, EnvReader::both},
     EnvVar{"S3_BUCKET", "ambient-sessions", "bucket holding session state", false, EnvReader::both},
     EnvVar{"AWS_ACCESS_KEY_ID", "",
            "object store access key; persistence is on only when endpoint, bucket and both keys "
