@@ -224,19 +224,26 @@ TEST_CASE("sync --once killed at random moments hydrates to the old or the new w
   }
   const auto new_snap = hydrate_snapshot(tmp / "h-new", ref_store, env);
 
-  // Kill moments are spread over the time one uninterrupted flip takes on
-  // this machine, so they land inside the sync however fast the machine is.
-  write_version("new!");
-  const auto started = std::chrono::steady_clock::now();
-  REQUIRE(wstest::run({cli, "sync", "--once"}, {}, cli_env).exit_code == 0);
-  const auto full_run = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - started);
-  MESSAGE("one uninterrupted sync --once: " << full_run.count() / 1000 << " ms");
+  // Kill moments are spread over the time an uninterrupted flip takes on
+  // this machine (the fastest of three, so a load spike while measuring does
+  // not push the kills past the end of the sync); rounds go on until enough
+  // kills have landed mid-sync, bounded.
+  auto full_run = std::chrono::microseconds::max();
+  for (int i = 0; i < 3; ++i) {
+    write_version(i % 2 == 0 ? "new!" : "old");
+    const auto started = std::chrono::steady_clock::now();
+    REQUIRE(wstest::run({cli, "sync", "--once"}, {}, cli_env).exit_code == 0);
+    full_run = std::min(full_run, std::chrono::duration_cast<std::chrono::microseconds>(
+                                      std::chrono::steady_clock::now() - started));
+  }
+  MESSAGE("fastest uninterrupted sync --once: " << full_run.count() / 1000 << " ms");
 
-  constexpr int kRounds = 17;
+  constexpr int kSpread = 17;
+  constexpr int kWantedKills = 8;
+  constexpr int kMaxRounds = 4 * kSpread;
   int kills = 0;
-  for (int round = 0; round < kRounds; ++round) {
-    const auto delay = full_run * (round + 1) / (kRounds + 1);
+  for (int round = 0; round < kMaxRounds && (round < kSpread || kills < kWantedKills); ++round) {
+    const auto delay = full_run * (round % kSpread + 1) / (kSpread + 1);
     CAPTURE(delay.count());
     write_version(round % 2 == 0 ? "old" : "new!");
     wstest::Child child({cli, "sync", "--once"}, {}, cli_env);
@@ -261,5 +268,5 @@ TEST_CASE("sync --once killed at random moments hydrates to the old or the new w
     }
   }
   MESSAGE("processes killed mid-sync: " << kills);
-  CHECK(kills >= 8);
+  CHECK(kills >= kWantedKills);
 }
