@@ -158,11 +158,15 @@ bool ExcludeFilter::match_rule(const Rule& r, std::string_view glob, const Liter
   // A match, wherever it starts, ends at the end of `rel`.
   if (!rel.ends_with(glob.substr(glob.size() - lit.tail))) return false;
   const std::string_view head = glob.substr(0, lit.head);
-  auto at = [&](std::string_view text) { return text.starts_with(head) && glob_match(glob, text); };
+  // The first character is compared inline: most starts fail on it.
+  auto at = [&](std::string_view text) {
+    return (head.empty() || (!text.empty() && text[0] == head[0] && text.starts_with(head))) &&
+           glob_match(glob, text);
+  };
   if (at(rel)) return true;
   if (r.anchored) return false;
-  for (size_t i = 0; i < rel.size(); ++i) {
-    if (rel[i] == '/' && at(rel.substr(i + 1))) return true;
+  for (size_t i = rel.find('/'); i != std::string_view::npos; i = rel.find('/', i + 1)) {
+    if (at(rel.substr(i + 1))) return true;
   }
   return false;
 }
