@@ -10,12 +10,13 @@
 #   hydrate           ours: hydrate                     scripts: rclone copy + clone + fetch + apply  >= 1.3x faster,
 #                     and <= 1.3x the floor: curl --parallel-max 8 GETs of the same objects + git clone
 # plus the server's floor for the trees' first upload (curl --parallel-max 8 PUTs).
-# Every phase runs ROUNDS times (default 3; no-change phases 5), ours and
-# the baselines interleaved; each upload round writes fresh prefixes, each
-# hydrate round a fresh directory. The fastest run of each is reported, with
-# its CPU (user+sys); peak RSS is the largest of the runs; S3 requests
-# (counted in s3rver's log, for every client alike) are those of the first
-# run. Prints a markdown report. Not part of `./run test`.
+# Every phase runs ROUNDS times (default 3; no-change phases QUICK_ROUNDS,
+# default 10), ours and the baselines interleaved; each upload round writes
+# fresh prefixes, each hydrate round a fresh directory. Reported: the
+# fastest run's wall time; CPU (user+sys) as the mean over the runs (time(1)
+# counts in 10 ms steps, too coarse for one no-change cycle); the largest
+# peak RSS; S3 requests (counted in s3rver's log, for every client alike)
+# of the first run. Prints a markdown report. Not part of `./run test`.
 #
 #   bench/workspace_pipeline.sh [BUILD_DIR]
 set -euo pipefail
@@ -112,7 +113,7 @@ hydrate() {
 EOF
 SCRIPTS=("${RCLONE_ENV[@]}" W="$W" ORIGIN="$WORK/app.git" bash "$WORK/scripts.sh")
 ROUNDS=${ROUNDS:-3}
-QUICK_ROUNDS=${QUICK_ROUNDS:-5}
+QUICK_ROUNDS=${QUICK_ROUNDS:-10}
 
 # s3rver logs every request as one line ending in "<status> <ms>ms <size>"
 # (plus other lines for some operations).
@@ -192,19 +193,20 @@ echo "Workload: TESTING.md's (5,070 state files, 80 MiB; one repository of ~4,00
 echo "commits, a local change). Ours: \`ambient-workspace\`; scripts: the init container's and"
 echo "the sidecar's shell pipelines (rclone 1.60 with --fast-list, git CLI). Upload and hydrate"
 echo "phases ran $ROUNDS times, no-change phases $QUICK_ROUNDS times, interleaved with their"
-echo "baselines; the fastest run of each is shown with its CPU (user+sys). Peak RSS is the"
-echo "largest of the runs; requests (counted in s3rver's log) those of the first run."
+echo "baselines. Time: the fastest run; CPU (user+sys): the mean over the runs; peak RSS: the"
+echo "largest of the runs; requests (counted in s3rver's log): those of the first run."
 echo
 awk -v rounds="$ROUNDS" '
   {
     split($1, nr, "."); n = nr[1]
-    if (!(n in wall) || $2 < wall[n]) { wall[n] = $2; cpu[n] = $3 }
+    if (!(n in wall) || $2 < wall[n]) wall[n] = $2
+    cpu_sum[n] += $3; runs[n]++; cpu[n] = cpu_sum[n] / runs[n]
     if ($4 > rss[n]) rss[n] = $4
     if (nr[2] == 1) req[n] = $5
   }
   function x(a, b) { return b > 0 ? a / b : 0 }
   function row(phase, o, s, target) {
-    printf "| %s | %.2f s | %.2f s | %.1fx | %.2f s | %.2f s | %.1fx | %.0f / %.0f MiB | %d / %d | %s |\n", phase,
+    printf "| %s | %.2f s | %.2f s | %.1fx | %.3f s | %.3f s | %.1fx | %.0f / %.0f MiB | %d / %d | %s |\n", phase,
       wall[o], wall[s], x(wall[s], wall[o]), cpu[o], cpu[s], x(cpu[s], cpu[o]), rss[o] / 1024, rss[s] / 1024,
       req[o], req[s], target
   }
