@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace ws::workspace {
@@ -23,6 +24,8 @@ struct StmtFinalizer {
   void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
 };
 using StmtHandle = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+constexpr std::string_view kWalSuffix = "-wal";
 
 enum class Outcome { done, busy, failed };
 
@@ -74,10 +77,17 @@ CheckpointReport checkpoint_databases(const fs::path& dir, const Logger& log,
   if (!fs::is_directory(dir, ec)) return report;
   for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
        !ec && it != end; it.increment(ec)) {
+    // Only a database with a non-empty write-ahead log has anything to
+    // checkpoint. Walking by "<db>-wal" names keeps a no-change cycle from
+    // opening every file of the state tree to read its header.
     std::error_code type_ec;
     if (!it->is_regular_file(type_ec) || it->is_symlink(type_ec)) continue;
-    const fs::path& file = it->path();
-    if (!is_sqlite_database(file)) continue;
+    const std::string wal_name = it->path().filename().string();
+    if (wal_name.size() <= kWalSuffix.size() || !wal_name.ends_with(kWalSuffix)) continue;
+    if (it->file_size(type_ec) == 0 || type_ec) continue;
+    const fs::path file =
+        it->path().parent_path() / wal_name.substr(0, wal_name.size() - kWalSuffix.size());
+    if (fs::is_symlink(file, type_ec) || !is_sqlite_database(file)) continue;
     ++report.databases;
     std::string why;
     switch (checkpoint_one(file, busy_timeout, why)) {

@@ -17,14 +17,15 @@ namespace ws::workspace {
 bool is_sqlite_database(const std::filesystem::path& file);
 
 struct CheckpointReport {
-  int databases = 0;     // SQLite files found
+  int databases = 0;     // SQLite databases with a non-empty -wal file found
   int checkpointed = 0;  // fully checkpointed
   int busy = 0;          // a writer kept the log busy; its -wal is uploaded as is
   int failed = 0;        // could not be opened or checkpointed (logged)
 };
 
-// Checkpoints every SQLite database below `dir` (recursively, symlinks not
-// followed). Never fails as a whole: a database that cannot be
+// Checkpoints every SQLite database below `dir` that has a non-empty
+// write-ahead log (recursively, symlinks not followed); a database without
+// one is consistent on disk already and is not opened. Never fails as a whole: a database that cannot be
 // checkpointed is logged and counted; its -wal file is then uploaded
 // beside it, which SQLite recovers on open.
 CheckpointReport checkpoint_databases(const std::filesystem::path& dir, const Logger& log,

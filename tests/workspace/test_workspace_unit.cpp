@@ -121,6 +121,22 @@ TEST_CASE("only files with the SQLite header count as databases") {
   CHECK(ws::workspace::checkpoint_databases(tmp.path(), {}).databases == 0);
 }
 
+TEST_CASE("a database without a write-ahead log is not opened: it is consistent on disk already") {
+  wstest::TempDir tmp;
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((tmp / "closed.db").c_str(), &db) == SQLITE_OK);
+  exec(db, "PRAGMA journal_mode=WAL");
+  exec(db, "CREATE TABLE t(x)");
+  sqlite3_close(db);  // the last connection checkpoints and removes closed.db-wal
+  REQUIRE(ws::workspace::is_sqlite_database(tmp / "closed.db"));
+  REQUIRE_FALSE(fs::exists(tmp / "closed.db-wal"));
+  wstest::write_file(tmp / "notes.txt-wal", "a log beside a file that is no database");
+  wstest::write_file(tmp / "notes.txt", "plain text");
+  const auto report = ws::workspace::checkpoint_databases(tmp.path(), {});
+  CHECK(report.databases == 0);
+  CHECK(report.failed == 0);
+}
+
 TEST_CASE("metadata.json carries lastSync, session, namespace and pathsSynced") {
   ws::workspace::SessionMetadata m{std::chrono::system_clock::from_time_t(1700000000), "sess-1", "ns", 3};
   const auto v = boost::json::parse(ws::workspace::to_json(m)).as_object();
