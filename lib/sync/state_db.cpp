@@ -118,6 +118,20 @@ Result<HashCache> StateDb::load_hashes(const std::string& root) {
   return out;
 }
 
+Status StateDb::delete_keys(const char* delete_sql, const std::string& scope,
+                            const std::vector<std::string>& keys, std::string_view what) {
+  if (keys.empty()) return {};
+  auto del = prepare(delete_sql);
+  if (!del) return std::move(del).error();
+  for (const auto& key : keys) {
+    sqlite3_reset(del->get());
+    bind_text(del->get(), 1, scope);
+    bind_text(del->get(), 2, key);
+    if (sqlite3_step(del->get()) != SQLITE_DONE) return sql_error(what);
+  }
+  return {};
+}
+
 Status StateDb::update_hashes(const std::string& root,
                               const std::vector<std::pair<std::string, CachedHash>>& put,
                               const std::vector<std::string>& drop) {
@@ -136,14 +150,7 @@ Status StateDb::update_hashes(const std::string& root,
     bind_text(ins->get(), 6, h.md5);
     if (sqlite3_step(ins->get()) != SQLITE_DONE) return sql_error("writing the hash cache");
   }
-  auto del = prepare("DELETE FROM file_hash WHERE root = ? AND rel = ?");
-  if (!del) return std::move(del).error();
-  for (const auto& rel : drop) {
-    sqlite3_reset(del->get());
-    bind_text(del->get(), 1, root);
-    bind_text(del->get(), 2, rel);
-    if (sqlite3_step(del->get()) != SQLITE_DONE) return sql_error("writing the hash cache");
-  }
+  WS_TRY(delete_keys("DELETE FROM file_hash WHERE root = ? AND rel = ?", root, drop, "writing the hash cache"));
   if (!tx.commit()) return sql_error("commit");
   return {};
 }
@@ -212,14 +219,7 @@ Status StateDb::update_manifest(const std::string& scope,
     bind_text(ins->get(), 4, e.md5);
     if (sqlite3_step(ins->get()) != SQLITE_DONE) return sql_error("writing the manifest");
   }
-  auto del = prepare("DELETE FROM manifest WHERE scope = ? AND key = ?");
-  if (!del) return std::move(del).error();
-  for (const auto& key : drop) {
-    sqlite3_reset(del->get());
-    bind_text(del->get(), 1, scope);
-    bind_text(del->get(), 2, key);
-    if (sqlite3_step(del->get()) != SQLITE_DONE) return sql_error("writing the manifest");
-  }
+  WS_TRY(delete_keys("DELETE FROM manifest WHERE scope = ? AND key = ?", scope, drop, "writing the manifest"));
   if (!tx.commit()) return sql_error("commit");
   return {};
 }

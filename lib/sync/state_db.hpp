@@ -70,6 +70,10 @@ class StateDb {
   explicit StateDb(SqliteHandle db) : db_(std::move(db)) {}
   Status exec(const char* sql);
   Result<SqliteStatement> prepare(const char* sql);
+  // Runs `delete_sql` (two parameters: scope, key) once per key, inside the
+  // caller's transaction.
+  Status delete_keys(const char* delete_sql, const std::string& scope, const std::vector<std::string>& keys,
+                     std::string_view what);
   Error sql_error(std::string_view what) const;
 
   SqliteHandle db_;
