@@ -24,6 +24,17 @@ inline void unwrap(ws::Status r) {
   if (!r) raise(r.error());
 }
 
+// Runs `fn` (returning a ws::Result) with the GIL released, so other Python
+// threads run during the library's I/O, then unwraps with the GIL held.
+template <class Fn>
+auto call_without_gil(Fn&& fn) {
+  auto r = [&] {
+    py::gil_scoped_release nogil;
+    return std::forward<Fn>(fn)();
+  }();
+  return unwrap(std::move(r));
+}
+
 // A Logger calling Python callables log(level:str, event:str, message:str)
 // and progress(dict); takes the GIL for each call. None gives a discarding one.
 ws::Logger make_logger(py::object log, py::object progress);

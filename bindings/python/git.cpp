@@ -46,11 +46,7 @@ py::dict clone(const std::string& url, const fs::path& target, const std::option
   o.identity = a.identity;
   o.credentials = a.provider;
   const ws::Logger logger = make_logger(log, progress);
-  auto r = [&] {
-    py::gil_scoped_release nogil;
-    return ws::git::clone_repo(o, logger);
-  }();
-  auto done = unwrap(std::move(r));
+  auto done = call_without_gil([&] { return ws::git::clone_repo(o, logger); });
   return py::dict("branch"_a = done.branch, "head_sha"_a = done.head_sha);
 }
 
@@ -69,11 +65,7 @@ py::dict clone_workflow(const std::string& url, const fs::path& workflows_dir, c
   o.identity = a.identity;
   o.credentials = a.provider;
   const ws::Logger logger = make_logger(log, py::none());
-  auto r = [&] {
-    py::gil_scoped_release nogil;
-    return ws::git::clone_workflow(o, logger);
-  }();
-  auto done = unwrap(std::move(r));
+  auto done = call_without_gil([&] { return ws::git::clone_workflow(o, logger); });
   return py::dict("path"_a = done.path.string(), "whole_repo"_a = done.whole_repo);
 }
 
@@ -85,11 +77,7 @@ py::dict backup_repo(const fs::path& repo, const fs::path& outdir, const std::op
   o.state_file = state_file.value_or(fs::path());
   o.force = force;
   const ws::Logger logger = make_logger(log, py::none());
-  auto r = [&] {
-    py::gil_scoped_release nogil;
-    return ws::git::backup_repo(o, logger);
-  }();
-  auto done = unwrap(std::move(r));
+  auto done = call_without_gil([&] { return ws::git::backup_repo(o, logger); });
   return py::dict("unchanged"_a = done.unchanged, "has_bundle"_a = done.has_bundle,
                   "current_branch"_a = done.current_branch, "head_sha"_a = done.head_sha);
 }
@@ -105,11 +93,7 @@ py::dict restore_repo(const fs::path& state_dir, const fs::path& repo, const std
   o.identity = a.identity;
   o.credentials = a.provider;
   const ws::Logger logger = make_logger(log, py::none());
-  auto r = [&] {
-    py::gil_scoped_release nogil;
-    return ws::git::restore_repo(o, logger);
-  }();
-  auto done = unwrap(std::move(r));
+  auto done = call_without_gil([&] { return ws::git::restore_repo(o, logger); });
   return py::dict("cloned"_a = done.cloned, "branches_imported"_a = done.branches_imported,
                   "current_branch"_a = done.current_branch, "head_sha"_a = done.head_sha,
                   "head_matches"_a = done.head_matches, "rejected_worktree"_a = done.rejected_worktree,

@@ -81,22 +81,12 @@ class PyStore {
   std::string describe() const { return store_->describe(); }
 
   void check_bucket() {
-    ws::Status st;
-    {
-      py::gil_scoped_release nogil;
-      st = store_->check_bucket();
-    }
-    unwrap(std::move(st));
+    call_without_gil([&] { return store_->check_bucket(); });
   }
 
   py::list list(const std::string& prefix) {
-    std::optional<ws::Result<std::vector<ws::store::ObjectInfo>>> r;
-    {
-      py::gil_scoped_release nogil;
-      r.emplace(store_->list(prefix));
-    }
     py::list out;
-    for (const auto& o : unwrap(std::move(*r))) {
+    for (const auto& o : call_without_gil([&] { return store_->list(prefix); })) {
       out.append(py::dict("key"_a = o.key, "size"_a = o.size, "etag"_a = o.etag, "md5"_a = o.md5_hex));
     }
     return out;

@@ -58,12 +58,7 @@ class Sidecar {
         log_(make_logger(std::move(log), std::move(progress))) {}
 
   void run() {
-    ws::Status st;
-    {
-      py::gil_scoped_release nogil;
-      st = ws::workspace::run_sidecar(cfg_, opts_, stop_, log_);
-    }
-    unwrap(std::move(st));
+    call_without_gil([&] { return ws::workspace::run_sidecar(cfg_, opts_, stop_, log_); });
   }
   void stop() { stop_.request_stop(); }
 
@@ -84,12 +79,7 @@ void register_workspace(py::module_& m) {
         const auto cfg = config_from(config);
         const auto opts = engine_options(cache_dir, parallel);
         const auto logger = make_logger(std::move(log), std::move(progress));
-        ws::Result<ws::workspace::HydrateReport> r = ws::Error();
-        {
-          py::gil_scoped_release nogil;
-          r = ws::workspace::hydrate(cfg, opts, logger);
-        }
-        return to_dict(unwrap(std::move(r)));
+        return to_dict(call_without_gil([&] { return ws::workspace::hydrate(cfg, opts, logger); }));
       },
       "config"_a = py::none(), "log"_a = py::none(), "progress"_a = py::none(),
       "cache_dir"_a = py::none(), "parallel"_a = 0,
