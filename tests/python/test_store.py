@@ -99,26 +99,34 @@ def test_unsafe_prefix_raises(store, tmp_path):
 
 
 def test_gil_is_released_during_transfers(store, tmp_path):
+    # A Python thread can tick *during* the call only if the call released the
+    # GIL; with it held for the whole call, no tick falls inside [start, end].
     src = tmp_path / "src"
     (src).mkdir()
-    for i in range(300):
+    for i in range(1000):
         (src / f"f{i}").write_bytes(os.urandom(4096))
     ticks = []
+    running = threading.Event()
     stop = threading.Event()
 
     def ticker():
+        running.set()
         while not stop.is_set():
             ticks.append(time.monotonic())
             time.sleep(0.001)
 
     t = threading.Thread(target=ticker)
     t.start()
+    running.wait()
     try:
+        start = time.monotonic()
         store.mirror_up(str(src), "p")
+        end = time.monotonic()
     finally:
         stop.set()
         t.join()
-    assert len(ticks) > 3
+    during = [x for x in ticks if start < x < end]
+    assert len(during) >= 1, f"no Python thread ran during a {1000 * (end - start):.0f} ms transfer"
 
 
 def _s3rver_bin():
