@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.hpp"
@@ -29,6 +30,19 @@ namespace ws::http {
 struct Header {
   std::string name;
   std::string value;
+};
+
+// Takes the body of a 2xx answer as it arrives, in place of Response::body
+// (see Request::response_sink).
+class ResponseSink {
+ public:
+  virtual ~ResponseSink() = default;
+  // Before the first byte of every attempt answered 2xx, also when its body
+  // is empty: what an earlier, retried attempt wrote is void.
+  virtual Status restart() = 0;
+  // The next bytes of the body. An error ends the attempt and perform()
+  // returns it (retried only if it is Errc::network, as any error).
+  virtual Status write(std::string_view bytes) = 0;
 };
 
 struct Request {
@@ -43,9 +57,12 @@ struct Request {
   uint64_t body_offset = 0;
   uint64_t body_length = std::numeric_limits<uint64_t>::max();  // max = to end of file
 
-  // When set, the response body of a 2xx answer streams into this file
-  // (truncated on each retry) instead of Response::body. Error bodies are
-  // always kept in Response::body (capped) for messages.
+  // Where the body of a 2xx answer goes instead of Response::body: the sink
+  // when set (not owned; it must outlive the perform call and serve only
+  // this request), else `response_file` when set (created or truncated on
+  // each attempt, removed when the transfer fails). Error bodies always
+  // stay in Response::body (capped) for messages.
+  ResponseSink* response_sink = nullptr;
   std::filesystem::path response_file;
 
   std::chrono::milliseconds timeout{60'000};
@@ -95,7 +112,8 @@ class Client {
 
   // A non-2xx status is NOT an error here: the caller interprets statuses.
   // Errors are transport failures after retries: Errc::network (connect,
-  // DNS, TLS, timeout, reset), Errc::io (body/response file), Errc::invalid_input (bad URL).
+  // DNS, TLS, timeout, reset), Errc::io (body/response file), Errc::invalid_input (bad URL),
+  // or the error a response sink returned.
   Result<Response> perform(const Request& req, const RetryPolicy& retry = {});
 
   // Runs all requests concurrently, at most `parallel` at once, each with

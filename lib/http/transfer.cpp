@@ -115,7 +115,9 @@ Status Transfer::start(CURL* easy) {
   easy_ = easy;
   response_ = Response();
   response_file_.reset();
-  streaming_ = false;
+  sink_ = req_.response_sink;
+  if (sink_ == nullptr && !req_.response_file.empty()) sink_ = &response_file_.emplace(req_.response_file);
+  sink_started_ = false;
   local_error_.reset();
   body_pos_ = 0;
   body_size_ = req_.body.size();
@@ -196,21 +198,20 @@ size_t Transfer::on_write(char* data, size_t size, size_t n, void* self) {
   return static_cast<Transfer*>(self)->write_body(data, size * n);
 }
 
+Status Transfer::start_sink() {
+  sink_started_ = true;
+  return sink_->restart();
+}
+
 size_t Transfer::write_body(const char* data, size_t len) {
   long status = 0;
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
   const bool success = status >= 200 && status <= 299;
-  if (success && !req_.response_file.empty()) {
-    if (!response_file_) {
-      response_file_.reset(std::fopen(req_.response_file.c_str(), "wb"));
-      if (!response_file_) {
-        local_error_ = Error(Errc::io, "cannot write " + req_.response_file.string() + ": " + errno_text());
-        return 0;
-      }
-      streaming_ = true;
-    }
-    if (std::fwrite(data, 1, len, response_file_.get()) != len) {
-      local_error_ = Error(Errc::io, "cannot write " + req_.response_file.string() + ": " + errno_text());
+  if (success && sink_ != nullptr) {
+    Status st = sink_started_ ? Status() : start_sink();
+    if (st) st = sink_->write(std::string_view(data, len));
+    if (!st) {
+      local_error_ = std::move(st).error();
       return 0;
     }
     return len;
@@ -252,45 +253,21 @@ int Transfer::on_seek(void* self, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-Status Transfer::close_response_file() {
-  if (!response_file_) return {};
-  std::FILE* f = response_file_.release();
-  const bool flushed = std::fflush(f) == 0;
-  const bool closed = std::fclose(f) == 0;
-  if (!flushed || !closed) {
-    return Error(Errc::io, "cannot write " + req_.response_file.string() + ": " + errno_text());
-  }
-  return {};
-}
-
-void Transfer::discard_response_file() {
-  response_file_.reset();
-  if (streaming_) {
-    std::error_code ignored;
-    std::filesystem::remove(req_.response_file, ignored);
-  }
-}
-
 Result<Response> Transfer::finish(CURL* easy, CURLcode code) {
   body_file_.reset();
   if (code == CURLE_OK) {
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response_.status);
     const bool success = response_.status >= 200 && response_.status <= 299;
-    if (success && !req_.response_file.empty() && !response_file_) {
-      // An empty 2xx body still produces the (empty) file.
-      response_file_.reset(std::fopen(req_.response_file.c_str(), "wb"));
-      if (!response_file_) {
-        return Error(Errc::io, "cannot write " + req_.response_file.string() + ": " + errno_text());
-      }
-      streaming_ = true;
-    }
-    if (auto closed = close_response_file(); !closed) {
-      discard_response_file();
-      return std::move(closed).error();
+    // An empty 2xx body still starts the sink (an empty file is a result).
+    Status st = success && sink_ != nullptr && !sink_started_ ? start_sink() : Status();
+    if (st && response_file_) st = response_file_->close();
+    if (!st) {
+      if (response_file_) response_file_->discard();
+      return std::move(st).error();
     }
     return std::move(response_);
   }
-  discard_response_file();
+  if (response_file_) response_file_->discard();
   if (local_error_) return *local_error_;
   std::string detail = curl_easy_strerror(code);
   if (error_buffer_[0] != '\0' && detail != error_buffer_) detail += " (" + std::string(error_buffer_) + ")";

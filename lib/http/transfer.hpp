@@ -14,6 +14,7 @@
 
 #include "http/curl_handles.hpp"
 #include "http/http.hpp"
+#include "http/response_file.hpp"
 
 namespace ws::http {
 
@@ -56,8 +57,7 @@ class Transfer {
 
   size_t write_body(const char* data, size_t len);
   Status open_body_file();
-  Status close_response_file();
-  void discard_response_file();
+  Status start_sink();
 
   const Request& req_;
   const TransportSettings& settings_;
@@ -72,8 +72,10 @@ class Transfer {
   File body_file_;
 
   Response response_;
-  File response_file_;
-  bool streaming_ = false;
+  // Where a 2xx body goes: the request's sink or response_file_, if either.
+  ResponseSink* sink_ = nullptr;
+  std::optional<ResponseFile> response_file_;
+  bool sink_started_ = false;
   std::optional<Error> local_error_;  // a failure on our side of a callback
 };
 

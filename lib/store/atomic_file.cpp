@@ -10,6 +10,7 @@
 #include <memory>
 #include <random>
 #include <system_error>
+#include <utility>
 
 namespace ws::store {
 namespace fs = std::filesystem;
@@ -27,13 +28,26 @@ std::string random_suffix() {
   return s;
 }
 
+// Seconds since the epoch as a timespec, nanoseconds rounded.
+timespec timespec_of(double seconds) {
+  timespec ts{};
+  ts.tv_sec = static_cast<time_t>(std::floor(seconds));
+  ts.tv_nsec = std::lround((seconds - std::floor(seconds)) * 1e9);
+  if (ts.tv_nsec >= 1'000'000'000) {
+    ++ts.tv_sec;
+    ts.tv_nsec -= 1'000'000'000;
+  }
+  return ts;
+}
+
 }  // namespace
 
 Result<AtomicFile> AtomicFile::create(const fs::path& dest, const fs::path& temp_dir) {
-  const fs::path dir = temp_dir.empty() ? dest.parent_path() : temp_dir;
+  const fs::path parent = dest.parent_path();
+  const fs::path dir = temp_dir.empty() ? parent : temp_dir;
   std::error_code ec;
-  if (!dest.parent_path().empty()) fs::create_directories(dest.parent_path(), ec);
-  if (!ec && !dir.empty()) fs::create_directories(dir, ec);
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  if (!ec && dir != parent) fs::create_directories(dir, ec);
   if (ec) {
     const bool blocked = ec == std::errc::file_exists || ec == std::errc::not_a_directory;
     return Error(blocked ? Errc::conflict : Errc::io,
@@ -78,6 +92,11 @@ Status AtomicFile::write(std::string_view data) {
   return {};
 }
 
+Status AtomicFile::rewind() {
+  if (::ftruncate(fd_, 0) != 0 || ::lseek(fd_, 0, SEEK_SET) != 0) return errno_error("cannot truncate", temp_);
+  return {};
+}
+
 Status AtomicFile::copy_from(const fs::path& src, Digest* digest) {
   const int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) {
@@ -106,12 +125,11 @@ Status AtomicFile::copy_from(const fs::path& src, Digest* digest) {
 }
 
 Status AtomicFile::commit(std::optional<double> mtime) {
-  if (fd_ >= 0 && ::close(fd_) != 0) {
-    fd_ = -1;
-    return errno_error("cannot close", temp_);
+  if (mtime) {
+    const timespec times[2] = {timespec_of(*mtime), timespec_of(*mtime)};
+    if (::futimens(fd_, times) != 0) return errno_error("cannot set the mtime of", temp_);
   }
-  fd_ = -1;
-  if (mtime) WS_TRY(set_mtime(temp_, *mtime));
+  if (::close(std::exchange(fd_, -1)) != 0) return errno_error("cannot close", temp_);
   if (::rename(temp_.c_str(), dest_.c_str()) != 0) {
     return Error(errno == EISDIR || errno == ENOTDIR ? Errc::conflict : Errc::io,
                  "cannot move a file into place at " + dest_.string() + ": " + std::strerror(errno));
@@ -129,19 +147,6 @@ bool is_atomic_temp_name(std::string_view filename) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
   }
   return true;
-}
-
-Status set_mtime(const fs::path& path, double seconds) {
-  timespec ts{};
-  ts.tv_sec = static_cast<time_t>(std::floor(seconds));
-  ts.tv_nsec = std::lround((seconds - std::floor(seconds)) * 1e9);
-  if (ts.tv_nsec >= 1'000'000'000) {
-    ++ts.tv_sec;
-    ts.tv_nsec -= 1'000'000'000;
-  }
-  const timespec times[2] = {ts, ts};
-  if (::utimensat(AT_FDCWD, path.c_str(), times, 0) != 0) return errno_error("cannot set the mtime of", path);
-  return {};
 }
 
 double mtime_of(const struct stat& st) {

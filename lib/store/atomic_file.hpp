@@ -1,8 +1,9 @@
 // A file that appears at its destination whole or not at all: bytes go to a
 // uniquely named temporary file (beside the destination unless told
 // otherwise, so the final rename stays on one filesystem), and commit()
-// sets the modification time and renames it into place. Destroyed
-// uncommitted, the temporary file is removed and the destination is as it was.
+// sets the modification time on the open file, closes it and renames it
+// into place. Destroyed uncommitted, the temporary file is removed and the
+// destination is as it was.
 #pragma once
 
 #include <sys/stat.h>
@@ -29,16 +30,19 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
   ~AtomicFile();
 
-  // Where the bytes go; another writer (the HTTP layer) may open it by name.
   const std::filesystem::path& temp_path() const { return temp_; }
   const std::filesystem::path& dest() const { return dest_; }
 
   Status write(std::string_view data);
+  // Drops everything written so far, to write again from the start (a
+  // download whose request was retried).
+  Status rewind();
   // Copies all of `src` into the temporary file, feeding `digest` (if any)
   // with the bytes on the way.
   Status copy_from(const std::filesystem::path& src, Digest* digest = nullptr);
-  // Sets the temporary file's mtime (seconds since the epoch), if given,
-  // then renames it over the destination.
+  // Sets the temporary file's modification and access times to `mtime`
+  // (seconds since the epoch), if given, closes it and renames it over the
+  // destination.
   Status commit(std::optional<double> mtime);
 
  private:
@@ -56,8 +60,6 @@ class AtomicFile {
 // tree walkers (the sync) skip them rather than upload them.
 bool is_atomic_temp_name(std::string_view filename);
 
-// Sets a file's modification time (and its access time to the same value).
-Status set_mtime(const std::filesystem::path& path, double seconds);
 // A file's modification time in seconds since the epoch, with nanoseconds.
 double mtime_of(const struct stat& st);
 

@@ -58,6 +58,36 @@ Result<struct stat> stat_source(const fs::path& src) {
   return st;
 }
 
+// Streams a GET's body into the destination's temporary file, hashing and
+// counting on the way, so the download is checked against the object's size
+// and MD5 without reading it back.
+class DownloadSink final : public http::ResponseSink {
+ public:
+  explicit DownloadSink(AtomicFile& file) : file_(file) {}
+
+  Status restart() override {
+    // The first attempt finds a fresh, empty file: nothing to undo.
+    if (size_ == 0) return {};
+    size_ = 0;
+    md5_ = Digest::md5();
+    return file_.rewind();
+  }
+
+  Status write(std::string_view bytes) override {
+    md5_.update(bytes);
+    size_ += bytes.size();
+    return file_.write(bytes);
+  }
+
+  uint64_t size() const { return size_; }
+  std::string md5_hex() { return to_hex(md5_.finish()); }
+
+ private:
+  AtomicFile& file_;
+  Digest md5_ = Digest::md5();
+  uint64_t size_ = 0;
+};
+
 // An empty key would address the bucket itself (PUT /bucket/ creates one).
 Status check_key(std::string_view key) {
   if (key.empty()) return Error(Errc::invalid_input, "key: empty (an object key is required)");
@@ -171,25 +201,24 @@ Result<ObjectInfo> S3Store::get_file(std::string_view key, const fs::path& dest)
   const std::string what = "downloading '" + std::string(key) + "'";
   auto out = AtomicFile::create(dest);
   if (!out) return std::move(out).error();
+  DownloadSink body(*out);
   http::Request req;
   req.url = url(key, "");
-  req.response_file = out->temp_path();
+  req.response_sink = &body;
   req.timeout = kTransferTimeout;
   auto resp = send(std::move(req), kEmptySha256, what);
   if (!resp) return std::move(resp).error();
   if (!is_2xx(*resp)) return answer_error(*resp, what);
   auto info = info_from_headers(std::string(key), *resp);
-  std::error_code ec;
-  const auto got = fs::file_size(out->temp_path(), ec);
-  if (ec || got != info.size) {
-    return Error(Errc::protocol, what + ": received " + std::to_string(got) + " bytes of " + std::to_string(info.size));
+  if (body.size() != info.size) {
+    return Error(Errc::protocol,
+                 what + ": received " + std::to_string(body.size()) + " bytes of " + std::to_string(info.size));
   }
   // The bytes must be the object's: a corrupt download never replaces dest.
   if (!info.md5_hex.empty()) {
-    auto md5 = md5_file_hex(out->temp_path());
-    if (!md5) return std::move(md5).error().context(what);
-    if (*md5 != info.md5_hex) {
-      return Error(Errc::protocol, what + ": content MD5 " + *md5 + " is not the object's " + info.md5_hex);
+    const auto md5 = body.md5_hex();
+    if (md5 != info.md5_hex) {
+      return Error(Errc::protocol, what + ": content MD5 " + md5 + " is not the object's " + info.md5_hex);
     }
   }
   WS_TRY(out->commit(info.mtime));

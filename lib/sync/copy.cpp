@@ -2,8 +2,10 @@
 // identical, download the rest in parallel.
 #include <sys/stat.h>
 
-#include <chrono>
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -32,6 +34,13 @@ int64_t now_ns() {
       .count();
 }
 
+// What the downloads of one batch share, across trees.
+struct TransferBatch {
+  TransferProgress& progress;
+  std::atomic<bool>& outage;  // a network or auth failure: the rest is not attempted
+  int64_t started_ns;
+};
+
 struct Planned {
   store::ObjectInfo object;
   std::string rel;
@@ -43,12 +52,15 @@ class CopyRun {
           const Logger& log)
       : store_(store), prefix_(std::move(prefix)), root_(root), opts_(opts), log_(log) {}
 
-  Result<SyncSummary> run() {
+  // Lists the prefix and decides what to download. An error means nothing
+  // could be decided for this tree.
+  Status prepare() {
     auto filter = ExcludeFilter::compile(opts_.excludes);
     if (!filter) return std::move(filter).error();
     filter_ = std::move(*filter);
     auto listing = store_.list(prefix_);
     if (!listing) return std::move(listing).error().context("listing " + prefix_);
+    listing_ = std::move(*listing);
     summary_.listed = true;
     std::error_code ec;
     if (!opts_.dry_run) {
@@ -59,14 +71,55 @@ class CopyRun {
       }
     }
     open_state();
-    plan(*listing);
+    plan(listing_);
+    return {};
+  }
+
+  size_t pending() const { return downloads_.size(); }
+  uint64_t pending_size(size_t n) const { return downloads_[n].object.size; }
+
+  // Downloads the nth planned object; safe from several threads at once.
+  void download(size_t n, const TransferBatch& batch) {
+    const Planned& d = downloads_[n];
+    const bool cancelled = opts_.cancel != nullptr && opts_.cancel->load();
+    if (cancelled || batch.outage.load()) {
+      std::lock_guard lock(mu_);
+      summary_.failed.push_back({d.rel, cancelled ? Errc::cancelled : Errc::network,
+                                 cancelled ? "cancelled" : "not attempted: the store is unreachable"});
+      return;
+    }
+    // A directory in the way at the file's own path fails the rename into
+    // place (Errc::conflict); the download is wasted, but that case is rare
+    // and checking first would cost every file a stat.
+    Result<store::ObjectInfo> got = Error(Errc::internal, "not attempted");
+    if (const Status dirs = make_parent_dirs(root_, d.rel, &checked_dirs_); dirs) {
+      got = store_.get_file(d.object.key, root_ / d.rel);
+    } else {
+      got = dirs.error();
+    }
+    if (!got && (got.error().code == Errc::network || got.error().code == Errc::auth)) batch.outage = true;
+    {
+      std::lock_guard lock(mu_);
+      if (!got) {
+        log_.warn("sync.download_failed", d.rel + ": " + got.error().message);
+        summary_.failed.push_back({d.rel, got.error().code, got.error().message});
+      } else {
+        ++summary_.transferred;
+        summary_.bytes_transferred += d.object.size;
+        remember(d, *got, batch.started_ns);
+      }
+    }
+    batch.progress.file_done(d.rel, d.object.size);
+  }
+
+  // Records what was downloaded; the summary of this tree.
+  Result<SyncSummary> finish() {
     if (opts_.dry_run) {
       summary_.transferred = downloads_.size();
       for (const auto& d : downloads_) summary_.bytes_transferred += d.object.size;
       return std::move(summary_);
     }
-    download();
-    save_state(*listing);
+    save_state(listing_);
     log_.info("sync.copied", "copied " + prefix_ + " to " + root_.string() + ": " +
                                  std::to_string(summary_.transferred) + " downloaded, " +
                                  std::to_string(summary_.unchanged) + " unchanged, " +
@@ -146,50 +199,6 @@ class CopyRun {
     return out;
   }
 
-  void download() {
-    uint64_t bytes_total = 0;
-    for (const auto& d : downloads_) bytes_total += d.object.size;
-    TransferProgress progress(log_, "download", downloads_.size(), bytes_total);
-    progress.start();
-    std::mutex mu;
-    std::atomic<bool> outage{false};
-    const int64_t started = now_ns();
-    run_parallel(downloads_.size(), opts_.parallel, [&](size_t n) {
-      const Planned& d = downloads_[n];
-      const bool cancelled = opts_.cancel != nullptr && opts_.cancel->load();
-      if (cancelled || outage.load()) {
-        std::lock_guard lock(mu);
-        summary_.failed.push_back({d.rel, cancelled ? Errc::cancelled : Errc::network,
-                                   cancelled ? "cancelled" : "not attempted: the store is unreachable"});
-        return;
-      }
-      Result<store::ObjectInfo> got = Error(Errc::internal, "not attempted");
-      const Status dirs = make_parent_dirs(root_, d.rel);
-      if (dirs) {
-        const fs::path dest = root_ / d.rel;
-        struct stat st {};
-        if (lstat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-          got = Error(Errc::conflict, "a directory is in the way at " + dest.string());
-        } else {
-          got = store_.get_file(d.object.key, dest);
-        }
-      } else {
-        got = dirs.error();
-      }
-      if (!got && (got.error().code == Errc::network || got.error().code == Errc::auth)) outage = true;
-      std::lock_guard lock(mu);
-      if (!got) {
-        log_.warn("sync.download_failed", d.rel + ": " + got.error().message);
-        summary_.failed.push_back({d.rel, got.error().code, got.error().message});
-      } else {
-        ++summary_.transferred;
-        summary_.bytes_transferred += d.object.size;
-        remember(d, *got, started);
-      }
-      progress.file_done(d.rel, d.object.size);
-    });
-  }
-
   // Records the downloaded file's hash so the next mirror_up need not read it.
   void remember(const Planned& d, const store::ObjectInfo& got, int64_t started) {
     const std::string md5 = !got.md5_hex.empty() ? got.md5_hex : d.object.md5_hex;
@@ -222,17 +231,65 @@ class CopyRun {
   std::string root_key_;
   HashCache cache_;
   std::vector<std::pair<std::string, CachedHash>> new_hashes_;
+  std::vector<store::ObjectInfo> listing_;
   std::vector<Planned> downloads_;
+  CheckedDirs checked_dirs_;
+  std::mutex mu_;
   SyncSummary summary_;
 };
 
 }  // namespace
 
+std::vector<Result<SyncSummary>> copy_down_trees(store::Store& store, const std::vector<CopyTree>& trees,
+                                                 const CopyOptions& opts, const Logger& log) {
+  std::vector<std::unique_ptr<CopyRun>> runs(trees.size());
+  std::vector<Status> prepared(trees.size());
+  for (size_t t = 0; t < trees.size(); ++t) {
+    auto prefix = normalize_prefix(trees[t].key_prefix);
+    if (!prefix) {
+      prepared[t] = std::move(prefix).error();
+      continue;
+    }
+    runs[t] = std::make_unique<CopyRun>(store, std::move(*prefix), trees[t].local_root, opts, log);
+    prepared[t] = runs[t]->prepare();
+  }
+  // Largest first, so that the last transfers to finish are small ones.
+  std::vector<std::pair<size_t, size_t>> jobs;  // (tree, planned download)
+  uint64_t bytes_total = 0;
+  for (size_t t = 0; t < trees.size(); ++t) {
+    if (!prepared[t]) continue;
+    for (size_t n = 0; n < runs[t]->pending(); ++n) {
+      jobs.emplace_back(t, n);
+      bytes_total += runs[t]->pending_size(n);
+    }
+  }
+  std::stable_sort(jobs.begin(), jobs.end(), [&](const auto& a, const auto& b) {
+    return runs[a.first]->pending_size(a.second) > runs[b.first]->pending_size(b.second);
+  });
+  if (!opts.dry_run) {
+    TransferProgress progress(log, "download", jobs.size(), bytes_total);
+    progress.start();
+    std::atomic<bool> outage{false};
+    const TransferBatch batch{progress, outage, now_ns()};
+    run_parallel(jobs.size(), opts.parallel,
+                 [&](size_t j) { runs[jobs[j].first]->download(jobs[j].second, batch); });
+  }
+  std::vector<Result<SyncSummary>> results;
+  results.reserve(trees.size());
+  for (size_t t = 0; t < trees.size(); ++t) {
+    if (!prepared[t]) {
+      results.emplace_back(std::move(prepared[t]).error());
+    } else {
+      results.push_back(runs[t]->finish());
+    }
+  }
+  return results;
+}
+
 Result<SyncSummary> copy_down(store::Store& store, std::string_view key_prefix, const fs::path& local_root,
                               const CopyOptions& opts, const Logger& log) {
-  auto prefix = normalize_prefix(key_prefix);
-  if (!prefix) return std::move(prefix).error();
-  return CopyRun(store, std::move(*prefix), local_root, opts, log).run();
+  auto results = copy_down_trees(store, {CopyTree{std::string(key_prefix), local_root}}, opts, log);
+  return std::move(results.front());
 }
 
 }  // namespace ws::sync

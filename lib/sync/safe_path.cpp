@@ -8,8 +8,12 @@
 
 namespace ws::sync {
 
-Status make_parent_dirs(const std::filesystem::path& root, std::string_view rel) {
+Status make_parent_dirs(const std::filesystem::path& root, std::string_view rel, CheckedDirs* checked) {
   std::string path = root.string();
+  const size_t last_slash = rel.rfind('/');
+  if (last_slash == std::string_view::npos) return {};
+  const std::string parent = path + '/' + std::string(rel.substr(0, last_slash));
+  if (checked != nullptr && checked->contains(parent)) return {};
   size_t start = 0;
   for (size_t slash; (slash = rel.find('/', start)) != std::string_view::npos; start = slash + 1) {
     path += '/';
@@ -34,6 +38,7 @@ Status make_parent_dirs(const std::filesystem::path& root, std::string_view rel)
       return Error(Errc::conflict, std::string(rel) + ": " + path + " is a file, not a directory");
     }
   }
+  if (checked != nullptr) checked->add(parent);
   return {};
 }
 

@@ -106,4 +106,17 @@ Result<SyncSummary> copy_down(store::Store& store, std::string_view key_prefix,
                               const fs::path& local_root, const CopyOptions& opts = {},
                               const Logger& log = {});
 
+// One tree of copy_down_trees.
+struct CopyTree {
+  std::string key_prefix;
+  fs::path local_root;
+};
+
+// copy_down for several trees at once: each is listed and planned, then
+// all their downloads share one pool of `opts.parallel` transfers (largest
+// first), so one tree's last slow transfers do not hold up the next tree's
+// start. One result per tree, in order, as copy_down would give it.
+std::vector<Result<SyncSummary>> copy_down_trees(store::Store& store, const std::vector<CopyTree>& trees,
+                                                 const CopyOptions& opts = {}, const Logger& log = {});
+
 }  // namespace ws::sync

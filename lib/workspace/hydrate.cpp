@@ -1,7 +1,8 @@
-// Hydrate (SPEC §3), in the spec's order, except that the clones run while
-// Phase 1 downloads (they share nothing; Phase 2 waits for both). Only a
-// broken store or a failed state download fails it; every per-repo problem
-// is a warning, because a pod without one repo is more useful than no pod.
+// Hydrate (SPEC §3), in the spec's order, except that the git side (clones,
+// workflow, then Phase 2) runs while Phase 1 downloads: they share nothing,
+// and Phase 2 needs only the clones. Only a broken store or a failed state
+// download fails it; every per-repo problem is a warning, because a pod
+// without one repo is more useful than no pod.
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,15 +44,23 @@ Status download_trees(store::Store& store, const spec::Config& cfg, const fs::pa
                       int parallel, HydrateReport& report, const Logger& log) {
   const fs::path root(cfg.workspace_root);
   const std::string prefix = cfg.session_prefix();
-  for (const auto& tree : L::synced_trees(cfg.runner_state_dir)) {
-    sync::CopyOptions co;
-    co.parallel = parallel;
-    co.state_db = cache / "sync-state.db";
-    auto s = sync::copy_down(store, prefix + tree, root / tree, co, log);
-    if (!s) return std::move(s).error().context("restoring " + tree);
+  const auto& names = L::synced_trees(cfg.runner_state_dir);
+  std::vector<sync::CopyTree> trees;
+  for (const auto& tree : names) trees.push_back({prefix + tree, root / tree});
+  sync::CopyOptions co;
+  co.parallel = parallel;
+  co.state_db = cache / "sync-state.db";
+  auto results = sync::copy_down_trees(store, trees, co, log);
+  Status first_failure;
+  for (size_t t = 0; t < names.size(); ++t) {
+    const std::string& tree = names[t];
+    auto& s = results[t];
+    if (!s) {
+      if (first_failure.ok()) first_failure = std::move(s).error().context("restoring " + tree);
+      continue;
+    }
     report.files_downloaded += s->transferred;
     report.bytes_downloaded += s->bytes_transferred;
-    Status first_failure;
     for (const auto& f : s->failed) {
       if (f.code == Errc::unsafe_path) {
         ++report.unsafe_keys;
@@ -61,11 +70,10 @@ Status download_trees(store::Store& store, const spec::Config& cfg, const fs::pa
         first_failure = Error(f.code, "restoring " + tree + "/" + f.path + ": " + f.message);
       }
     }
-    WS_TRY(first_failure);
     log.info("hydrate.tree", "restored " + tree + "/: " + std::to_string(s->transferred) +
                                  " file(s) downloaded, " + std::to_string(s->unchanged) + " already present");
   }
-  return {};
+  return first_failure;
 }
 
 void clone_repos(const spec::Config& cfg, const GitAccess& access, HydrateReport& report,
@@ -230,23 +238,31 @@ Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts
   fs::create_directories(cache, ec);
   if (ec) return Error(Errc::io, "creating " + cache.string() + ": " + ec.message());
 
-  // Phase 1 waits on the store, the clones on git and the disk: they touch
-  // disjoint directories and report into disjoint fields, so they overlap.
-  // Phase 2 needs both. A failed Phase 1 still fails hydrate, after the
-  // clones have finished.
+  // Phase 1 waits on the store; the clones, the workflow and Phase 2 (which
+  // needs only the clones) wait on git and the disk. The two sides touch
+  // disjoint directories and count into separate reports, so they overlap.
+  // A failed Phase 1 still fails hydrate, after the git side has finished.
   const Logger shared_log = serialized(log);
-  GitAccess access;
+  HydrateReport git_side;
+  Status repo_states;
   Status trees;
   {
-    std::jthread cloning([&] {
-      access = resolve_git_access(cfg, shared_log);
-      clone_repos(cfg, access, report, shared_log);
-      clone_workflow(cfg, access, report, shared_log);
+    std::jthread git_thread([&] {
+      const GitAccess access = resolve_git_access(cfg, shared_log);
+      clone_repos(cfg, access, git_side, shared_log);
+      clone_workflow(cfg, access, git_side, shared_log);
+      repo_states = restore_repo_states(**store, cfg, access, cache, git_side, shared_log);
     });
     trees = download_trees(**store, cfg, cache, opts.parallel, report, shared_log);
   }
+  report.repos_cloned = git_side.repos_cloned;
+  report.repos_failed = git_side.repos_failed;
+  report.workflow_ready = git_side.workflow_ready;
+  report.repos_restored = git_side.repos_restored;
+  report.restore_failed = git_side.restore_failed;
+  report.unsafe_keys += git_side.unsafe_keys;
   WS_TRY(trees);
-  WS_TRY(restore_repo_states(**store, cfg, access, cache, report, log));
+  WS_TRY(repo_states);
   fs::remove_all(cache / "hydrate", ec);
   give_to_runner(cache, log);
   log.info("hydrate.done",

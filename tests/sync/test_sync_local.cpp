@@ -282,6 +282,71 @@ TEST_CASE("a symlinked directory inside the target is never written through") {
   CHECK(wstest::read_file(t / "dst/ok.txt") == "ok");
 }
 
+TEST_CASE("a directory where a file belongs fails that file alone, and stays as it was") {
+  wstest::TempDir t("sync");
+  auto st = local_store(t);
+  REQUIRE(st->put_bytes("p/d/taken", "file").ok());
+  REQUIRE(st->put_bytes("p/d/free", "free").ok());
+  fs::create_directories(t / "dst/d/taken");
+  wstest::write_file(t / "dst/d/taken/inside", "kept");
+  auto r = copy_down(*st, "p", t / "dst");
+  REQUIRE(r.ok());
+  REQUIRE(r->failed.size() == 1);
+  CHECK(r->failed[0].path == "d/taken");
+  CHECK(r->failed[0].code == Errc::conflict);
+  CHECK(wstest::read_file(t / "dst/d/taken/inside") == "kept");
+  CHECK(wstest::read_file(t / "dst/d/free") == "free");
+  CHECK(std::distance(fs::directory_iterator(t / "dst/d"), fs::directory_iterator()) == 2);
+}
+
+TEST_CASE("copy_down_trees restores several trees in one batch, one result per tree") {
+  wstest::TempDir t("sync");
+  auto inner = local_store(t);
+  WrapStore st(*inner);
+  for (int i = 0; i < 30; ++i) {
+    REQUIRE(inner->put_bytes("s/a/sub" + std::to_string(i % 3) + "/f" + std::to_string(i), "a" + std::to_string(i)).ok());
+  }
+  REQUIRE(inner->put_bytes("s/b/big", std::string(200000, 'b')).ok());
+  std::mutex mu;
+  Progress last;
+  int starts = 0;
+  Logger log({}, [&](const Progress& p) {
+    std::lock_guard lock(mu);
+    if (p.files_done == 0) ++starts;
+    last = p;
+  });
+  CopyOptions co;
+  co.parallel = 4;
+  auto results = copy_down_trees(st, {{"s/a", t / "dst/a"}, {"s/b", t / "dst/b"}, {"s/empty", t / "dst/empty"}}, co, log);
+  REQUIRE(results.size() == 3);
+  REQUIRE(results[0].ok());
+  CHECK(results[0]->transferred == 30);
+  CHECK(results[0]->ok());
+  REQUIRE(results[1].ok());
+  CHECK(results[1]->transferred == 1);
+  CHECK(results[1]->bytes_transferred == 200000);
+  REQUIRE(results[2].ok());
+  CHECK(results[2]->files == 0);
+  CHECK(fs::is_directory(t / "dst/empty"));
+  CHECK(wstest::read_file(t / "dst/a/sub2/f29") == "a29");
+  CHECK(wstest::read_file(t / "dst/b/big") == std::string(200000, 'b'));
+  // One progress sequence for the whole batch.
+  CHECK(starts == 1);
+  CHECK(last.files_total == 31);
+  CHECK(last.files_done == 31);
+}
+
+TEST_CASE("copy_down_trees: a tree that cannot be listed fails alone") {
+  wstest::TempDir t("sync");
+  auto st = local_store(t);
+  REQUIRE(st->put_bytes("s/good/f", "good").ok());
+  auto results = copy_down_trees(*st, {{"../escape", t / "dst/bad"}, {"s/good", t / "dst/good"}});
+  REQUIRE(results.size() == 2);
+  CHECK_FALSE(results[0].ok());
+  REQUIRE(results[1].ok());
+  CHECK(wstest::read_file(t / "dst/good/f") == "good");
+}
+
 TEST_CASE("a failed download leaves the existing file as it was and no temporary files") {
   wstest::TempDir t("sync");
   auto inner = local_store(t);
