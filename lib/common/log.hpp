@@ -58,4 +58,8 @@ class Logger {
   ProgressFn progress_;
 };
 
+// The same sinks behind one mutex, for work that logs from several threads
+// at once into sinks that may expect one call at a time.
+Logger serialized(const Logger& log);
+
 }  // namespace ws

@@ -241,7 +241,8 @@ class CopyRun {
 }  // namespace
 
 std::vector<Result<SyncSummary>> copy_down_trees(store::Store& store, const std::vector<CopyTree>& trees,
-                                                 const CopyOptions& opts, const Logger& log) {
+                                                 const CopyOptions& opts, const Logger& log_in) {
+  const Logger log = serialized(log_in);
   std::vector<std::unique_ptr<CopyRun>> runs(trees.size());
   std::vector<Status> prepared(trees.size());
   for (size_t t = 0; t < trees.size(); ++t) {

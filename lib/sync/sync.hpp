@@ -9,7 +9,7 @@
 //  - copy_down:  download every object under the prefix into the tree,
 //    restoring mtimes; keys that would leave the tree are refused.
 // Both run transfers in parallel over the thread-safe Store and report
-// progress through Logger::progress.
+// progress through Logger::progress, one call at a time.
 //
 // What a persisted state database (MirrorOptions::state_db) lets a cycle
 // trust, so that a cycle where nothing changed reads no file and sends no

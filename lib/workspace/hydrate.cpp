@@ -4,8 +4,6 @@
 // download fails it; every per-repo problem is a warning, because a pod
 // without one repo is more useful than no pod.
 #include <map>
-#include <memory>
-#include <mutex>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -193,25 +191,6 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
     }
   }
   return {};
-}
-
-// The caller's sink may not expect two threads at once (the tree download
-// and the clones run side by side): this Logger hands it one event at a time.
-Logger serialized(const Logger& log) {
-  auto mu = std::make_shared<std::mutex>();
-  Logger::ProgressFn progress;
-  if (log.wants_progress()) {
-    progress = [mu, log](const Progress& p) {
-      std::lock_guard lock(*mu);
-      log.progress(p);
-    };
-  }
-  return Logger(
-      [mu, log](const LogEvent& e) {
-        std::lock_guard lock(*mu);
-        log.log(e.level, e.event, e.message);
-      },
-      std::move(progress));
 }
 
 }  // namespace
