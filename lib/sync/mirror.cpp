@@ -1,10 +1,14 @@
-// mirror_up: scan, hash (through the cache), decide against the remote view
-// (manifest or full listing), upload, then delete extras.
+// mirror_up: scan, decide against the remote view (manifest or full
+// listing), upload, then delete extras. A file is hashed before the
+// decision only when a same-size remote object makes its hash the
+// question; every other file is uploaded whatever its hash, so it is hashed
+// by its own upload job, overlapping the other transfers.
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cerrno>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <unordered_set>
@@ -33,14 +37,41 @@ int64_t now_ns() {
 
 bool is_store_outage(Errc c) { return c == Errc::network || c == Errc::auth; }
 
-// The per-cycle work, kept together so the steps read in order.
+// One file's MD5, read now.
+struct LocalHash {
+  enum class Outcome { hashed, vanished, failed } outcome = Outcome::failed;
+  std::string md5;
+  Error error;
+  bool cacheable = false;  // unchanged while read, and not modified within the racy window
+};
+
+LocalHash hash_local(const fs::path& root, const LocalFile& f) {
+  const int64_t started = now_ns();
+  auto md5 = store::md5_file_hex(root / f.rel);
+  struct stat st {};
+  if (::stat((root / f.rel).c_str(), &st) != 0 && errno == ENOENT) return {LocalHash::Outcome::vanished, "", Error(), false};
+  if (!md5) return {LocalHash::Outcome::failed, "", std::move(md5).error(), false};
+  const int64_t mtime = int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  const bool cacheable = static_cast<uint64_t>(st.st_size) == f.size && mtime == f.mtime_ns &&
+                         f.mtime_ns < started - kRacyWindowNs;
+  return {LocalHash::Outcome::hashed, std::move(*md5), Error(), cacheable};
+}
+
+// What the uploads of one batch share, across trees.
+struct UploadBatch {
+  TransferProgress& progress;
+  std::atomic<bool>& outage;  // a network or auth failure: the rest is not attempted
+};
+
+// One tree's cycle: prepare() decides, upload() runs one planned upload
+// (from any thread), finish() deletes the extras and saves the state.
 class MirrorCycle {
  public:
   MirrorCycle(store::Store& store, const fs::path& root, std::string prefix, const MirrorOptions& opts,
               const Logger& log)
       : store_(store), root_(root), prefix_(std::move(prefix)), opts_(opts), log_(log) {}
 
-  Result<SyncSummary> run() {
+  Status prepare() {
     auto filter = ExcludeFilter::compile(opts_.excludes);
     if (!filter) return std::move(filter).error();
     filter_ = std::move(*filter);
@@ -51,12 +82,57 @@ class MirrorCycle {
     summary_.bytes = scan_.bytes;
     summary_.skipped = scan_.skipped;
     open_state();
-    WS_TRY(hash_files());
-    if (cancelled()) return Error(Errc::cancelled, "sync cancelled");
     WS_TRY(load_remote_view());
+    hash_for_decisions();
+    if (cancelled()) return Error(Errc::cancelled, "sync cancelled");
     decide();
+    return {};
+  }
+
+  size_t pending() const { return opts_.dry_run ? 0 : uploads_.size(); }
+  uint64_t pending_size(size_t n) const { return scan_.files[uploads_[n]].size; }
+
+  void upload(size_t n, const UploadBatch& batch) {
+    const size_t i = uploads_[n];
+    const LocalFile& f = scan_.files[i];
+    if (cancelled() || batch.outage.load()) {
+      std::lock_guard lock(mu_);
+      summary_.failed.push_back({f.rel, cancelled() ? Errc::cancelled : Errc::network,
+                                 cancelled() ? "cancelled" : "not attempted: the store is unreachable"});
+      return;
+    }
+    std::string md5 = md5_[i];
+    if (md5.empty()) {
+      LocalHash h = hash_local(root_, f);
+      std::lock_guard lock(mu_);
+      if (!record_hash(i, h)) return;
+      md5 = std::move(h.md5);
+    }
+    store::PutOptions put;
+    // Seconds and fraction apart: one division of the whole would lose
+    // the exact fraction to double rounding (rclone keeps nanoseconds).
+    put.mtime = double(f.mtime_ns / 1'000'000'000) + double(f.mtime_ns % 1'000'000'000) / 1e9;
+    put.md5_hex = md5;
+    const std::string key = key_of(f.rel);
+    auto st = store_.put_file(key, root_ / f.rel, put);
+    if (!st && is_store_outage(st.error().code)) batch.outage = true;
+    {
+      std::lock_guard lock(mu_);
+      if (st) {
+        ++summary_.transferred;
+        summary_.bytes_transferred += f.size;
+        uploaded_.push_back({key, RemoteEntry{f.size, md5}});
+      } else {
+        log_.warn("sync.upload_failed", f.rel + ": " + st.error().message);
+        summary_.failed.push_back({f.rel, st.error().code, st.error().message});
+      }
+    }
+    batch.progress.file_done(f.rel, f.size);
+  }
+
+  Result<SyncSummary> finish() {
     if (opts_.dry_run) return summary_for_dry_run();
-    upload();
+    record_uploads();
     delete_extras();
     save_state();
     log_.info("sync.mirrored", "mirrored " + root_.string() + " to " + prefix_ + ": " +
@@ -86,56 +162,55 @@ class MirrorCycle {
     if (cache) cache_ = std::move(*cache);
   }
 
-  Status hash_files() {
+  // A same-size remote object: only the hash can tell whether to upload.
+  bool hash_decides(const LocalFile& f) const {
+    auto it = remote_.find(key_of(f.rel));
+    return it != remote_.end() && it->second.size == f.size;
+  }
+
+  // Takes one hash into the cycle (under mu_ when uploads run). False when
+  // the file is not to be uploaded: it vanished (it is simply not part of
+  // this cycle) or could not be read (a failure).
+  bool record_hash(size_t i, const LocalHash& h) {
+    const LocalFile& f = scan_.files[i];
+    switch (h.outcome) {
+      case LocalHash::Outcome::vanished:
+        vanished_[i] = 1;
+        summary_.bytes -= f.size;
+        --summary_.files;
+        return false;
+      case LocalHash::Outcome::failed:
+        summary_.failed.push_back({f.rel, h.error.code, h.error.message});
+        return false;
+      case LocalHash::Outcome::hashed:
+        md5_[i] = h.md5;
+        if (h.cacheable) new_hashes_.push_back({f.rel, CachedHash{f.size, f.mtime_ns, f.inode, h.md5}});
+        return true;
+    }
+    return false;
+  }
+
+  // Takes the cached hashes, and hashes the other files whose upload
+  // depends on their hash.
+  void hash_for_decisions() {
     const auto& files = scan_.files;
     md5_.assign(files.size(), {});
+    vanished_.assign(files.size(), 0);
     std::vector<size_t> misses;
     for (size_t i = 0; i < files.size(); ++i) {
       auto it = cache_.find(files[i].rel);
       if (it != cache_.end() && it->second.size == files[i].size &&
           it->second.mtime_ns == files[i].mtime_ns && it->second.inode == files[i].inode) {
         md5_[i] = it->second.md5;
-      } else {
+      } else if (hash_decides(files[i])) {
         misses.push_back(i);
       }
     }
-    const int64_t hashing_started = now_ns();
-    std::vector<char> vanished(files.size(), 0);
-    std::mutex mu;
     run_parallel(misses.size(), std::min(opts_.parallel, 4), [&](size_t m) {
-      const size_t i = misses[m];
-      const LocalFile& f = files[i];
-      auto md5 = store::md5_file_hex(root_ / f.rel);
-      struct stat st {};
-      const bool gone = ::stat((root_ / f.rel).c_str(), &st) != 0 && errno == ENOENT;
-      std::lock_guard lock(mu);
-      if (gone) {
-        vanished[i] = 1;
-        return;
-      }
-      if (!md5) {
-        summary_.failed.push_back({f.rel, md5.error().code, md5.error().message});
-        return;
-      }
-      md5_[i] = *md5;
-      const int64_t mtime = int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-      if (static_cast<uint64_t>(st.st_size) == f.size && mtime == f.mtime_ns &&
-          f.mtime_ns < hashing_started - kRacyWindowNs) {
-        new_hashes_.push_back({f.rel, CachedHash{f.size, f.mtime_ns, f.inode, *md5}});
-      }
+      LocalHash h = hash_local(root_, files[misses[m]]);
+      std::lock_guard lock(mu_);
+      record_hash(misses[m], h);
     });
-    // A file deleted while we looked is simply not part of this cycle.
-    for (size_t i = files.size(); i-- > 0;) {
-      if (vanished[i]) {
-        summary_.bytes -= files[i].size;
-        --summary_.files;
-      }
-    }
-    local_.reserve(files.size());
-    for (size_t i = 0; i < files.size(); ++i) {
-      if (!vanished[i]) local_.push_back(i);
-    }
-    return {};
   }
 
   Status load_remote_view() {
@@ -159,38 +234,40 @@ class MirrorCycle {
   }
 
   void decide() {
+    const auto& files = scan_.files;
     // Local files with a same-size remote object of unknown MD5 (multipart
     // without Md5chksum in the listing) need a HEAD to compare.
     std::vector<size_t> need_head;
-    for (size_t i : local_) {
-      const LocalFile& f = scan_.files[i];
-      if (md5_[i].empty()) continue;  // failed to hash: already in failed
-      auto it = remote_.find(key_of(f.rel));
-      if (it != remote_.end() && it->second.size == f.size && it->second.md5.empty()) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (vanished_[i] || md5_[i].empty()) continue;
+      auto it = remote_.find(key_of(files[i].rel));
+      if (it != remote_.end() && it->second.size == files[i].size && it->second.md5.empty()) {
         need_head.push_back(i);
       }
     }
     std::mutex mu;
     run_parallel(need_head.size(), opts_.parallel, [&](size_t n) {
-      const std::string key = key_of(scan_.files[need_head[n]].rel);
+      const std::string key = key_of(files[need_head[n]].rel);
       auto info = store_.head(key);
       if (!info) return;
       std::lock_guard lock(mu);
       remote_[key].md5 = info->md5_hex;
     });
-    for (size_t i : local_) {
-      const LocalFile& f = scan_.files[i];
-      if (md5_[i].empty()) continue;
-      auto it = remote_.find(key_of(f.rel));
-      if (it != remote_.end() && it->second.size == f.size && it->second.md5 == md5_[i]) {
+    std::vector<std::string> local_keys;
+    local_keys.reserve(files.size());
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (vanished_[i]) continue;
+      local_keys.push_back(key_of(files[i].rel));
+      if (!hash_decides(files[i])) {
+        uploads_.push_back(i);
+      } else if (md5_[i].empty()) {
+        continue;  // could not be read: already in failed
+      } else if (remote_.find(local_keys.back())->second.md5 == md5_[i]) {
         ++summary_.unchanged;
       } else {
         uploads_.push_back(i);
       }
     }
-    std::vector<std::string> local_keys;
-    local_keys.reserve(local_.size());
-    for (size_t i : local_) local_keys.push_back(key_of(scan_.files[i].rel));
     std::sort(local_keys.begin(), local_keys.end());
     for (const auto& [key, entry] : remote_) {
       if (std::binary_search(local_keys.begin(), local_keys.end(), key)) continue;
@@ -222,50 +299,13 @@ class MirrorCycle {
     return std::move(summary_);
   }
 
-  void upload() {
-    uint64_t bytes_total = 0;
-    for (size_t i : uploads_) bytes_total += scan_.files[i].size;
-    TransferProgress progress(log_, "upload", uploads_.size(), bytes_total);
-    progress.start();
-    std::mutex mu;
-    std::atomic<bool> outage{false};
-    run_parallel(uploads_.size(), opts_.parallel, [&](size_t n) {
-      const LocalFile& f = scan_.files[uploads_[n]];
-      const std::string& md5 = md5_[uploads_[n]];
-      const std::string key = key_of(f.rel);
-      if (cancelled() || outage.load()) {
-        std::lock_guard lock(mu);
-        summary_.failed.push_back({f.rel, cancelled() ? Errc::cancelled : Errc::network,
-                                   cancelled() ? "cancelled" : "not attempted: the store is unreachable"});
-        return;
-      }
-      store::PutOptions put;
-      // Seconds and fraction apart: one division of the whole would lose
-      // the exact fraction to double rounding (rclone keeps nanoseconds).
-      put.mtime = double(f.mtime_ns / 1'000'000'000) + double(f.mtime_ns % 1'000'000'000) / 1e9;
-      put.md5_hex = md5;
-      auto st = store_.put_file(key, root_ / f.rel, put);
-      if (!st && is_store_outage(st.error().code)) outage = true;
-      {
-        std::lock_guard lock(mu);
-        if (st) {
-          ++summary_.transferred;
-          summary_.bytes_transferred += f.size;
-          uploaded_.push_back({key, RemoteEntry{f.size, md5}});
-        } else {
-          log_.warn("sync.upload_failed", f.rel + ": " + st.error().message);
-          summary_.failed.push_back({f.rel, st.error().code, st.error().message});
-        }
-      }
-      progress.file_done(f.rel, f.size);
-    });
+  void record_uploads() {
     for (const auto& [key, entry] : uploaded_) remote_[key] = entry;
     if (db_) {
       auto st = db_->update_manifest(scope_, uploaded_, {});
       if (!st) log_.warn("sync.state_db", st.error().message);
     }
   }
-
   void delete_extras() {
     if (extras_.empty()) return;
     if (!summary_.failed.empty()) {
@@ -324,22 +364,67 @@ class MirrorCycle {
   std::string root_key_, scope_;
   HashCache cache_;
   std::vector<std::pair<std::string, CachedHash>> new_hashes_;
-  std::vector<std::string> md5_;    // per scan_.files index
-  std::vector<size_t> local_;       // scan_.files indices still present
+  std::vector<std::string> md5_;    // per scan_.files index; empty: not (yet) hashed
+  std::vector<char> vanished_;      // per scan_.files index: deleted while we looked
   RemoteView remote_;
   int trusted_cycles_ = 0;
   std::vector<size_t> uploads_;
   std::vector<std::string> extras_;
   std::vector<std::pair<std::string, RemoteEntry>> uploaded_;
+  std::mutex mu_;
 };
 
 }  // namespace
 
+std::vector<Result<SyncSummary>> mirror_up_trees(store::Store& store, const std::vector<MirrorTree>& trees,
+                                                 const MirrorOptions& opts, const Logger& log_in) {
+  const Logger log = serialized(log_in);
+  std::vector<std::unique_ptr<MirrorCycle>> cycles(trees.size());
+  std::vector<Status> prepared(trees.size());
+  for (size_t t = 0; t < trees.size(); ++t) {
+    auto prefix = normalize_prefix(trees[t].key_prefix);
+    if (!prefix) {
+      prepared[t] = std::move(prefix).error();
+      continue;
+    }
+    cycles[t] = std::make_unique<MirrorCycle>(store, trees[t].local_root, std::move(*prefix), opts, log);
+    prepared[t] = cycles[t]->prepare();
+  }
+  // Largest first, so that the last transfers to finish are small ones.
+  std::vector<std::pair<size_t, size_t>> jobs;  // (tree, planned upload)
+  uint64_t bytes_total = 0;
+  for (size_t t = 0; t < trees.size(); ++t) {
+    if (!prepared[t]) continue;
+    for (size_t n = 0; n < cycles[t]->pending(); ++n) {
+      jobs.emplace_back(t, n);
+      bytes_total += cycles[t]->pending_size(n);
+    }
+  }
+  std::stable_sort(jobs.begin(), jobs.end(), [&](const auto& a, const auto& b) {
+    return cycles[a.first]->pending_size(a.second) > cycles[b.first]->pending_size(b.second);
+  });
+  TransferProgress progress(log, "upload", jobs.size(), bytes_total);
+  if (!opts.dry_run) progress.start();
+  std::atomic<bool> outage{false};
+  const UploadBatch batch{progress, outage};
+  run_parallel(jobs.size(), opts.parallel,
+               [&](size_t j) { cycles[jobs[j].first]->upload(jobs[j].second, batch); });
+  std::vector<Result<SyncSummary>> results;
+  results.reserve(trees.size());
+  for (size_t t = 0; t < trees.size(); ++t) {
+    if (!prepared[t]) {
+      results.emplace_back(std::move(prepared[t]).error());
+    } else {
+      results.push_back(cycles[t]->finish());
+    }
+  }
+  return results;
+}
+
 Result<SyncSummary> mirror_up(store::Store& store, const fs::path& local_root, std::string_view key_prefix,
                               const MirrorOptions& opts, const Logger& log) {
-  auto prefix = normalize_prefix(key_prefix);
-  if (!prefix) return std::move(prefix).error();
-  return MirrorCycle(store, local_root, std::move(*prefix), opts, log).run();
+  auto results = mirror_up_trees(store, {MirrorTree{local_root, std::string(key_prefix)}}, opts, log);
+  return std::move(results.front());
 }
 
 }  // namespace ws::sync

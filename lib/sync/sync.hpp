@@ -106,6 +106,19 @@ Result<SyncSummary> copy_down(store::Store& store, std::string_view key_prefix,
                               const fs::path& local_root, const CopyOptions& opts = {},
                               const Logger& log = {});
 
+// One tree of mirror_up_trees.
+struct MirrorTree {
+  fs::path local_root;
+  std::string key_prefix;
+};
+
+// mirror_up for several trees at once: each is scanned and decided, then
+// all their uploads share one pool of `opts.parallel` transfers (largest
+// first), and each tree's deletions wait until every upload has ended. One
+// result per tree, in order, as mirror_up would give it.
+std::vector<Result<SyncSummary>> mirror_up_trees(store::Store& store, const std::vector<MirrorTree>& trees,
+                                                 const MirrorOptions& opts = {}, const Logger& log = {});
+
 // One tree of copy_down_trees.
 struct CopyTree {
   std::string key_prefix;

@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <set>
 
+#include "store/digest.hpp"
 #include "store/store.hpp"
 #include "support.hpp"
 #include "sync/sync.hpp"
@@ -38,6 +40,7 @@ class WrapStore : public store::Store {
   Status check_bucket() override { return inner_.check_bucket(); }
   Result<std::vector<store::ObjectInfo>> list(std::string_view prefix) override {
     ++lists;
+    if (on_list) on_list();
     auto r = inner_.list(prefix);
     if (r) for (const auto& k : extra_keys) r->push_back({k, 1, "", "", std::nullopt});
     return r;
@@ -52,6 +55,10 @@ class WrapStore : public store::Store {
   Result<std::string> get_bytes(std::string_view key) override { return inner_.get_bytes(key); }
   Status put_file(std::string_view key, const fs::path& src, const store::PutOptions& o) override {
     ++puts;
+    {
+      std::lock_guard lock(mu);
+      put_md5s.emplace_back(std::string(key), o.md5_hex);
+    }
     if (!fail_put_containing.empty() && key.find(fail_put_containing) != std::string_view::npos) {
       return Error(Errc::store, "injected failure");
     }
@@ -70,8 +77,10 @@ class WrapStore : public store::Store {
   std::vector<std::string> extra_keys;
   std::string fail_put_containing;
   bool fail_get = false;
+  std::function<void()> on_list;  // runs before each listing
   std::mutex mu;
   std::set<std::string> gets;
+  std::vector<std::pair<std::string, std::string>> put_md5s;  // (key, MD5 given), in call order
 
  private:
   store::Store& inner_;
@@ -297,6 +306,74 @@ TEST_CASE("a directory where a file belongs fails that file alone, and stays as 
   CHECK(wstest::read_file(t / "dst/d/taken/inside") == "kept");
   CHECK(wstest::read_file(t / "dst/d/free") == "free");
   CHECK(std::distance(fs::directory_iterator(t / "dst/d"), fs::directory_iterator()) == 2);
+}
+
+TEST_CASE("mirror_up_trees uploads several trees in one batch, largest first, one result per tree") {
+  wstest::TempDir t("sync");
+  auto inner = local_store(t);
+  WrapStore st(*inner);
+  for (int i = 0; i < 20; ++i) wstest::write_file(t / "a" / ("f" + std::to_string(i)), "a" + std::to_string(i));
+  wstest::write_file(t / "b/big", std::string(200000, 'b'));
+  std::mutex mu;
+  Progress last;
+  int starts = 0;
+  Logger log({}, [&](const Progress& p) {
+    std::lock_guard lock(mu);
+    if (p.files_done == 0) ++starts;
+    last = p;
+  });
+  MirrorOptions o;
+  o.parallel = 1;
+  auto results = mirror_up_trees(st, {{t / "a", "s/a"}, {t / "b", "s/b"}, {t / "missing", "s/c"}}, o, log);
+  REQUIRE(results.size() == 3);
+  REQUIRE(results[0].ok());
+  CHECK(results[0]->transferred == 20);
+  CHECK(results[0]->ok());
+  REQUIRE(results[1].ok());
+  CHECK(results[1]->transferred == 1);
+  CHECK(results[1]->bytes_transferred == 200000);
+  REQUIRE_FALSE(results[2].ok());
+  CHECK(results[2].error().code == Errc::not_found);
+  CHECK(keys_of(*inner, "s/a/").size() == 20);
+  CHECK(*inner->get_bytes("s/b/big") == std::string(200000, 'b'));
+  REQUIRE_FALSE(st.put_md5s.empty());
+  CHECK(st.put_md5s.front().first == "s/b/big");
+  // One progress sequence for the whole batch.
+  CHECK(starts == 1);
+  CHECK(last.files_total == 21);
+  CHECK(last.files_done == 21);
+}
+
+TEST_CASE("a file the remote lacks is hashed by its own upload, which sends its MD5") {
+  wstest::TempDir t("sync");
+  auto inner = local_store(t);
+  WrapStore st(*inner);
+  make_tree(t / "src");
+  auto r = mirror_up(st, t / "src", "p");
+  REQUIRE(r.ok());
+  CHECK(r->transferred == 3);
+  REQUIRE(st.put_md5s.size() == 3);
+  for (const auto& [key, md5] : st.put_md5s) {
+    auto real = store::md5_file_hex(t / "src" / key.substr(2));
+    REQUIRE(real.ok());
+    CHECK(md5 == *real);
+  }
+}
+
+TEST_CASE("a file deleted after the scan is left out of the cycle, not failed") {
+  wstest::TempDir t("sync");
+  auto inner = local_store(t);
+  WrapStore st(*inner);
+  wstest::write_file(t / "src/keep", "k");
+  wstest::write_file(t / "src/gone", "g");
+  st.on_list = [&] { fs::remove(t / "src/gone"); };
+  auto r = mirror_up(st, t / "src", "p");
+  REQUIRE(r.ok());
+  CHECK(r->ok());
+  CHECK(r->files == 1);
+  CHECK(r->bytes == 1);
+  CHECK(r->transferred == 1);
+  CHECK(keys_of(*inner, "p/") == std::set<std::string>{"p/keep"});
 }
 
 TEST_CASE("copy_down_trees restores several trees in one batch, one result per tree") {
