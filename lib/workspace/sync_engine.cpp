@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <system_error>
+#include <thread>
 
 #include "git/git.hpp"
 #include "spec/layout.hpp"
@@ -48,8 +49,9 @@ Result<std::unique_ptr<SyncEngine>> SyncEngine::open(const spec::Config& cfg, co
   auto impl = std::make_unique<Impl>();
   impl->cfg = cfg;
   impl->opts = opts;
-  impl->log = log;
-  auto store = open_configured_store(cfg, opts, log);
+  // The repo backup and the trees' mirror log from two threads at once.
+  impl->log = serialized(log);
+  auto store = open_configured_store(cfg, opts, impl->log);
   if (!store) return std::move(store).error();
   impl->store = std::move(*store);
   impl->cache = cache_dir(cfg, opts);
@@ -143,16 +145,23 @@ Status SyncEngine::Impl::backup_repos(CycleReport& report) {
 Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
   const fs::path root(cfg.workspace_root);
   const std::string prefix = cfg.session_prefix();
-  Status first;
+  std::vector<std::string> names;
+  std::vector<sync::MirrorTree> trees;
   for (const auto& tree : L::synced_trees(cfg.runner_state_dir)) {
-    const fs::path local = root / tree;
     std::error_code ec;
-    if (!fs::is_directory(local, ec)) continue;
-    sync::MirrorOptions mo;
-    mo.max_file_size = cfg.max_sync_size;
-    mo.parallel = opts.parallel;
-    mo.state_db = cache / "sync-state.db";
-    auto s = sync::mirror_up(*store, local, prefix + tree, mo, log);
+    if (!fs::is_directory(root / tree, ec)) continue;
+    names.push_back(tree);
+    trees.push_back({root / tree, prefix + tree});
+  }
+  sync::MirrorOptions mo;
+  mo.max_file_size = cfg.max_sync_size;
+  mo.parallel = opts.parallel;
+  mo.state_db = cache / "sync-state.db";
+  auto results = sync::mirror_up_trees(*store, trees, mo, log);
+  Status first;
+  for (size_t t = 0; t < names.size(); ++t) {
+    const std::string& tree = names[t];
+    auto& s = results[t];
     if (!s) {
       log.warn("sync.tree_failed", "syncing " + tree + "/ failed: " + s.error().message);
       if (first.ok()) first = std::move(s).error().context("syncing " + tree);
@@ -190,9 +199,22 @@ Result<CycleReport> SyncEngine::run_cycle(bool backup_repos, const CycleOptions&
   if (what.trees) {
     checkpoint_databases(fs::path(d.cfg.workspace_root) / d.cfg.runner_state_dir, d.log);
   }
-  if (what.repos && backup_repos) note(d.backup_repos(report));
+  // The repo backup (git, then a few uploads) and the trees' mirror (many
+  // uploads) write disjoint keys, so they run side by side, each counting
+  // into its own report.
+  CycleReport repo_report;
+  Status repos_status, trees_status;
+  {
+    std::optional<std::jthread> repo_thread;
+    if (what.repos && backup_repos) repo_thread.emplace([&] { repos_status = d.backup_repos(repo_report); });
+    if (what.trees) trees_status = d.mirror_trees(report);
+  }
+  report.repos_backed_up = repo_report.repos_backed_up;
+  report.repos_unchanged = repo_report.repos_unchanged;
+  report.repos_failed = repo_report.repos_failed;
+  note(std::move(repos_status));
+  note(std::move(trees_status));
   if (what.trees) {
-    note(d.mirror_trees(report));
     if (report.paths_synced > 0) {
       const SessionMetadata meta{std::chrono::system_clock::now(), d.cfg.session,
                                  d.cfg.namespace_name, report.paths_synced};
