@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,7 +16,7 @@
 #include "sync/safe_path.hpp"
 #include "sync/state_db.hpp"
 #include "sync/sync.hpp"
-#include "sync/worker_pool.hpp"
+#include "sync/tree_batch.hpp"
 
 namespace ws::sync {
 namespace {
@@ -27,19 +26,6 @@ constexpr int64_t kRacyWindowNs = 2'000'000'000;
 int64_t mtime_ns_of(const struct stat& st) {
   return int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// What the downloads of one batch share, across trees.
-struct TransferBatch {
-  TransferProgress& progress;
-  std::atomic<bool>& outage;  // a network or auth failure: the rest is not attempted
-  int64_t started_ns;
-};
 
 struct Planned {
   store::ObjectInfo object;
@@ -79,7 +65,7 @@ class CopyRun {
   uint64_t pending_size(size_t n) const { return downloads_[n].object.size; }
 
   // Downloads the nth planned object; safe from several threads at once.
-  void download(size_t n, const TransferBatch& batch) {
+  void transfer(size_t n, const TransferBatch& batch) {
     const Planned& d = downloads_[n];
     const bool cancelled = opts_.cancel != nullptr && opts_.cancel->load();
     if (cancelled || batch.outage.load()) {
@@ -243,48 +229,12 @@ class CopyRun {
 std::vector<Result<SyncSummary>> copy_down_trees(store::Store& store, const std::vector<CopyTree>& trees,
                                                  const CopyOptions& opts, const Logger& log_in) {
   const Logger log = serialized(log_in);
-  std::vector<std::unique_ptr<CopyRun>> runs(trees.size());
-  std::vector<Status> prepared(trees.size());
-  for (size_t t = 0; t < trees.size(); ++t) {
+  auto make = [&](size_t t) -> Result<std::unique_ptr<CopyRun>> {
     auto prefix = normalize_prefix(trees[t].key_prefix);
-    if (!prefix) {
-      prepared[t] = std::move(prefix).error();
-      continue;
-    }
-    runs[t] = std::make_unique<CopyRun>(store, std::move(*prefix), trees[t].local_root, opts, log);
-    prepared[t] = runs[t]->prepare();
-  }
-  // Largest first, so that the last transfers to finish are small ones.
-  std::vector<std::pair<size_t, size_t>> jobs;  // (tree, planned download)
-  uint64_t bytes_total = 0;
-  for (size_t t = 0; t < trees.size(); ++t) {
-    if (!prepared[t]) continue;
-    for (size_t n = 0; n < runs[t]->pending(); ++n) {
-      jobs.emplace_back(t, n);
-      bytes_total += runs[t]->pending_size(n);
-    }
-  }
-  std::stable_sort(jobs.begin(), jobs.end(), [&](const auto& a, const auto& b) {
-    return runs[a.first]->pending_size(a.second) > runs[b.first]->pending_size(b.second);
-  });
-  if (!opts.dry_run) {
-    TransferProgress progress(log, "download", jobs.size(), bytes_total);
-    progress.start();
-    std::atomic<bool> outage{false};
-    const TransferBatch batch{progress, outage, now_ns()};
-    run_parallel(jobs.size(), opts.parallel,
-                 [&](size_t j) { runs[jobs[j].first]->download(jobs[j].second, batch); });
-  }
-  std::vector<Result<SyncSummary>> results;
-  results.reserve(trees.size());
-  for (size_t t = 0; t < trees.size(); ++t) {
-    if (!prepared[t]) {
-      results.emplace_back(std::move(prepared[t]).error());
-    } else {
-      results.push_back(runs[t]->finish());
-    }
-  }
-  return results;
+    if (!prefix) return std::move(prefix).error();
+    return std::make_unique<CopyRun>(store, std::move(*prefix), trees[t].local_root, opts, log);
+  };
+  return run_tree_batch<CopyRun>(trees.size(), make, opts.parallel, opts.dry_run, "download", log);
 }
 
 Result<SyncSummary> copy_down(store::Store& store, std::string_view key_prefix, const fs::path& local_root,

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
 #include <memory>
 #include <mutex>
@@ -20,7 +19,7 @@
 #include "sync/scan.hpp"
 #include "sync/state_db.hpp"
 #include "sync/sync.hpp"
-#include "sync/worker_pool.hpp"
+#include "sync/tree_batch.hpp"
 
 namespace ws::sync {
 namespace {
@@ -28,12 +27,6 @@ namespace {
 // A file modified this close to its hashing may be written again within the
 // same mtime tick; such hashes are used but not cached.
 constexpr int64_t kRacyWindowNs = 2'000'000'000;
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool is_store_outage(Errc c) { return c == Errc::network || c == Errc::auth; }
 
@@ -46,7 +39,7 @@ struct LocalHash {
 };
 
 LocalHash hash_local(const fs::path& root, const LocalFile& f) {
-  const int64_t started = now_ns();
+  const int64_t started = wall_clock_ns();
   auto md5 = store::md5_file_hex(root / f.rel);
   struct stat st {};
   if (::stat((root / f.rel).c_str(), &st) != 0 && errno == ENOENT) return {LocalHash::Outcome::vanished, "", Error(), false};
@@ -57,13 +50,7 @@ LocalHash hash_local(const fs::path& root, const LocalFile& f) {
   return {LocalHash::Outcome::hashed, std::move(*md5), Error(), cacheable};
 }
 
-// What the uploads of one batch share, across trees.
-struct UploadBatch {
-  TransferProgress& progress;
-  std::atomic<bool>& outage;  // a network or auth failure: the rest is not attempted
-};
-
-// One tree's cycle: prepare() decides, upload() runs one planned upload
+// One tree's cycle: prepare() decides, transfer() runs one planned upload
 // (from any thread), finish() deletes the extras and saves the state.
 class MirrorCycle {
  public:
@@ -89,10 +76,10 @@ class MirrorCycle {
     return {};
   }
 
-  size_t pending() const { return opts_.dry_run ? 0 : uploads_.size(); }
+  size_t pending() const { return uploads_.size(); }
   uint64_t pending_size(size_t n) const { return scan_.files[uploads_[n]].size; }
 
-  void upload(size_t n, const UploadBatch& batch) {
+  void transfer(size_t n, const TransferBatch& batch) {
     const size_t i = uploads_[n];
     const LocalFile& f = scan_.files[i];
     if (cancelled() || batch.outage.load()) {
@@ -379,46 +366,12 @@ class MirrorCycle {
 std::vector<Result<SyncSummary>> mirror_up_trees(store::Store& store, const std::vector<MirrorTree>& trees,
                                                  const MirrorOptions& opts, const Logger& log_in) {
   const Logger log = serialized(log_in);
-  std::vector<std::unique_ptr<MirrorCycle>> cycles(trees.size());
-  std::vector<Status> prepared(trees.size());
-  for (size_t t = 0; t < trees.size(); ++t) {
+  auto make = [&](size_t t) -> Result<std::unique_ptr<MirrorCycle>> {
     auto prefix = normalize_prefix(trees[t].key_prefix);
-    if (!prefix) {
-      prepared[t] = std::move(prefix).error();
-      continue;
-    }
-    cycles[t] = std::make_unique<MirrorCycle>(store, trees[t].local_root, std::move(*prefix), opts, log);
-    prepared[t] = cycles[t]->prepare();
-  }
-  // Largest first, so that the last transfers to finish are small ones.
-  std::vector<std::pair<size_t, size_t>> jobs;  // (tree, planned upload)
-  uint64_t bytes_total = 0;
-  for (size_t t = 0; t < trees.size(); ++t) {
-    if (!prepared[t]) continue;
-    for (size_t n = 0; n < cycles[t]->pending(); ++n) {
-      jobs.emplace_back(t, n);
-      bytes_total += cycles[t]->pending_size(n);
-    }
-  }
-  std::stable_sort(jobs.begin(), jobs.end(), [&](const auto& a, const auto& b) {
-    return cycles[a.first]->pending_size(a.second) > cycles[b.first]->pending_size(b.second);
-  });
-  TransferProgress progress(log, "upload", jobs.size(), bytes_total);
-  if (!opts.dry_run) progress.start();
-  std::atomic<bool> outage{false};
-  const UploadBatch batch{progress, outage};
-  run_parallel(jobs.size(), opts.parallel,
-               [&](size_t j) { cycles[jobs[j].first]->upload(jobs[j].second, batch); });
-  std::vector<Result<SyncSummary>> results;
-  results.reserve(trees.size());
-  for (size_t t = 0; t < trees.size(); ++t) {
-    if (!prepared[t]) {
-      results.emplace_back(std::move(prepared[t]).error());
-    } else {
-      results.push_back(cycles[t]->finish());
-    }
-  }
-  return results;
+    if (!prefix) return std::move(prefix).error();
+    return std::make_unique<MirrorCycle>(store, trees[t].local_root, std::move(*prefix), opts, log);
+  };
+  return run_tree_batch<MirrorCycle>(trees.size(), make, opts.parallel, opts.dry_run, "upload", log);
 }
 
 Result<SyncSummary> mirror_up(store::Store& store, const fs::path& local_root, std::string_view key_prefix,

@@ -113,6 +113,23 @@ void set_old_mtime(const fs::path& p, int64_t sec) {
   REQUIRE(utimensat(AT_FDCWD, p.c_str(), ts, 0) == 0);
 }
 
+// Records the progress calls of a transfer batch (from any thread).
+struct ProgressRecord {
+  std::mutex mu;
+  Progress last;      // its counters; the views in it are not kept
+  std::string phase;
+  int starts = 0;     // calls with nothing done yet: one per progress sequence
+
+  Logger logger() {
+    return Logger({}, [this](const Progress& p) {
+      std::lock_guard lock(mu);
+      if (p.files_done == 0) ++starts;
+      last = p;
+      phase = std::string(p.phase);
+    });
+  }
+};
+
 }  // namespace
 
 TEST_CASE("mirror_up uploads every included file and copy_down restores it with mtimes") {
@@ -314,17 +331,11 @@ TEST_CASE("mirror_up_trees uploads several trees in one batch, largest first, on
   WrapStore st(*inner);
   for (int i = 0; i < 20; ++i) wstest::write_file(t / "a" / ("f" + std::to_string(i)), "a" + std::to_string(i));
   wstest::write_file(t / "b/big", std::string(200000, 'b'));
-  std::mutex mu;
-  Progress last;
-  int starts = 0;
-  Logger log({}, [&](const Progress& p) {
-    std::lock_guard lock(mu);
-    if (p.files_done == 0) ++starts;
-    last = p;
-  });
+  ProgressRecord progress;
   MirrorOptions o;
   o.parallel = 1;
-  auto results = mirror_up_trees(st, {{t / "a", "s/a"}, {t / "b", "s/b"}, {t / "missing", "s/c"}}, o, log);
+  auto results = mirror_up_trees(st, {{t / "a", "s/a"}, {t / "b", "s/b"}, {t / "missing", "s/c"}}, o,
+                                 progress.logger());
   REQUIRE(results.size() == 3);
   REQUIRE(results[0].ok());
   CHECK(results[0]->transferred == 20);
@@ -339,9 +350,9 @@ TEST_CASE("mirror_up_trees uploads several trees in one batch, largest first, on
   REQUIRE_FALSE(st.put_md5s.empty());
   CHECK(st.put_md5s.front().first == "s/b/big");
   // One progress sequence for the whole batch.
-  CHECK(starts == 1);
-  CHECK(last.files_total == 21);
-  CHECK(last.files_done == 21);
+  CHECK(progress.starts == 1);
+  CHECK(progress.last.files_total == 21);
+  CHECK(progress.last.files_done == 21);
 }
 
 TEST_CASE("a file the remote lacks is hashed by its own upload, which sends its MD5") {
@@ -384,17 +395,11 @@ TEST_CASE("copy_down_trees restores several trees in one batch, one result per t
     REQUIRE(inner->put_bytes("s/a/sub" + std::to_string(i % 3) + "/f" + std::to_string(i), "a" + std::to_string(i)).ok());
   }
   REQUIRE(inner->put_bytes("s/b/big", std::string(200000, 'b')).ok());
-  std::mutex mu;
-  Progress last;
-  int starts = 0;
-  Logger log({}, [&](const Progress& p) {
-    std::lock_guard lock(mu);
-    if (p.files_done == 0) ++starts;
-    last = p;
-  });
+  ProgressRecord progress;
   CopyOptions co;
   co.parallel = 4;
-  auto results = copy_down_trees(st, {{"s/a", t / "dst/a"}, {"s/b", t / "dst/b"}, {"s/empty", t / "dst/empty"}}, co, log);
+  auto results = copy_down_trees(st, {{"s/a", t / "dst/a"}, {"s/b", t / "dst/b"}, {"s/empty", t / "dst/empty"}}, co,
+                                 progress.logger());
   REQUIRE(results.size() == 3);
   REQUIRE(results[0].ok());
   CHECK(results[0]->transferred == 30);
@@ -408,9 +413,9 @@ TEST_CASE("copy_down_trees restores several trees in one batch, one result per t
   CHECK(wstest::read_file(t / "dst/a/sub2/f29") == "a29");
   CHECK(wstest::read_file(t / "dst/b/big") == std::string(200000, 'b'));
   // One progress sequence for the whole batch.
-  CHECK(starts == 1);
-  CHECK(last.files_total == 31);
-  CHECK(last.files_done == 31);
+  CHECK(progress.starts == 1);
+  CHECK(progress.last.files_total == 31);
+  CHECK(progress.last.files_done == 31);
 }
 
 TEST_CASE("copy_down_trees: a tree that cannot be listed fails alone") {
@@ -467,21 +472,14 @@ TEST_CASE("progress reports every file and byte of the transfer") {
   wstest::TempDir t("sync");
   auto st = local_store(t);
   make_tree(t / "src");
-  std::mutex mu;
-  Progress last;
-  std::string phase;
-  Logger log({}, [&](const Progress& p) {
-    std::lock_guard lock(mu);
-    last = p;
-    phase = std::string(p.phase);
-  });
-  auto r = mirror_up(*st, t / "src", "p", {}, log);
+  ProgressRecord progress;
+  auto r = mirror_up(*st, t / "src", "p", {}, progress.logger());
   REQUIRE(r.ok());
-  CHECK(phase == "upload");
-  CHECK(last.files_done == 3);
-  CHECK(last.files_total == 3);
-  CHECK(last.bytes_done == last.bytes_total);
-  CHECK(last.bytes_total == 300010);
+  CHECK(progress.phase == "upload");
+  CHECK(progress.last.files_done == 3);
+  CHECK(progress.last.files_total == 3);
+  CHECK(progress.last.bytes_done == progress.last.bytes_total);
+  CHECK(progress.last.bytes_total == 300010);
 }
 
 TEST_CASE("dry run decides without transferring") {
