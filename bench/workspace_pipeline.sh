@@ -10,7 +10,7 @@
 #   hydrate           ours: hydrate                     scripts: rclone copy + clone + fetch + apply  >= 1.3x faster,
 #                     and <= 1.3x the floor: curl --parallel-max 8 GETs of the same objects + git clone
 # plus the server's floor for the trees' first upload (curl --parallel-max 8 PUTs).
-# Every phase runs ROUNDS times (default 3; no-change phases QUICK_ROUNDS,
+# Every phase runs ROUNDS times (default 5; no-change phases QUICK_ROUNDS,
 # default 10), ours and the baselines interleaved; each upload round writes
 # fresh prefixes, each hydrate round a fresh directory. Reported: the
 # fastest run's wall time; CPU (user+sys) as the median over the runs
@@ -115,7 +115,7 @@ hydrate() {
 "$@"
 EOF
 SCRIPTS=("${RCLONE_ENV[@]}" W="$W" ORIGIN="$WORK/app.git" bash "$WORK/scripts.sh")
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 QUICK_ROUNDS=${QUICK_ROUNDS:-10}
 
 # s3rver logs every request as one line ending in "<status> <ms>ms <size>"
@@ -205,6 +205,7 @@ awk -v rounds="$ROUNDS" '
   {
     split($1, nr, "."); n = nr[1]
     if (!(n in wall) || $2 < wall[n]) wall[n] = $2
+    run_wall[n, nr[2]] = $2
     cpu_sum[n] += $3; runs[n]++; cpus[n, runs[n]] = $3
     if ($4 > rss[n]) rss[n] = $4
     if (nr[2] == 1) req[n] = $5
@@ -241,6 +242,17 @@ awk -v rounds="$ROUNDS" '
       wall["floor_first"], req["floor_first"], wall["ours_first"], x(wall["ours_first"], wall["floor_first"])
     printf "| hydrate: curl --parallel-max 8 GETs (%.2f s) + git clone (%.2f s) | %.2f s | %d | %.2f s | %.2f | ≤ 1.3 |\n",
       wall["floor_get"], wall["floor_clone"], floor, req["floor_get"], wall["ours_hydrate"], x(wall["ours_hydrate"], floor)
+    print ""
+    printf "Per round (time of the scripts / ours, same round): first save"
+    for (i = 1; i <= rounds; i++) printf " %.2fx", x(run_wall["scripts_first", i], run_wall["ours_first", i])
+    printf "; hydrate"
+    for (i = 1; i <= rounds; i++) printf " %.2fx", x(run_wall["scripts_hydrate", i], run_wall["ours_hydrate", i])
+    printf "; hydrate / its floor"
+    for (i = 1; i <= rounds; i++) {
+      printf " %.2f", x(run_wall["ours_hydrate", i], run_wall["floor_get", i] + run_wall["floor_clone", i])
+    }
+    printf ". The server bounds the first save: its floor (curl) is %.2fx faster than the scripts.\n",
+      x(wall["scripts_first"], wall["floor_first"])
     maxrss = 0
     for (k in rss) if (k ~ /^ours_/ && rss[k] > maxrss) maxrss = rss[k]
     print ""
