@@ -123,14 +123,19 @@ QUICK_ROUNDS=${QUICK_ROUNDS:-10}
 requests() { grep -cE ' [0-9]{3} [0-9]+ms [0-9.]+[kmg]?b' "$WORK/s3rver.log" || true; }
 
 # measure NAME CMD...: "NAME wall cpu peak_kib requests" into $WORK/results.
+# Wall time from a nanosecond clock around time(1) (whose own %e counts in
+# 10 ms steps, too coarse for a no-change cycle); CPU and RSS from time(1).
 measure() {
   local name=$1; shift
   local before; before=$(requests)
-  /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.$name" "$@" >/dev/null 2>"$WORK/$name.err" ||
+  local t0; t0=$(date +%s%N)
+  /usr/bin/time -f "%U %S %M" -o "$WORK/time.$name" "$@" >/dev/null 2>"$WORK/$name.err" ||
     { cat "$WORK/$name.err" >&2; exit 1; }
+  local t1; t1=$(date +%s%N)
   sleep 0.2
   local after; after=$(requests)
-  read -r wall user sys rss <"$WORK/time.$name"
+  read -r user sys rss <"$WORK/time.$name"
+  local wall; wall=$(echo "scale=3; ($t1 - $t0) / 1000000000" | bc)
   echo "$name $wall $(echo "$user + $sys" | bc) $rss $((after - before))" >>"$WORK/results"
   say "$name: ${wall}s"
 }
@@ -212,7 +217,7 @@ awk -v rounds="$ROUNDS" '
   }
   function x(a, b) { return b > 0 ? a / b : 0 }
   function row(phase, o, s, target) {
-    printf "| %s | %.2f s | %.2f s | %.1fx | %.3f s | %.3f s | %.1fx | %.0f / %.0f MiB | %d / %d | %s |\n", phase,
+    printf "| %s | %.3f s | %.3f s | %.1fx | %.3f s | %.3f s | %.1fx | %.0f / %.0f MiB | %d / %d | %s |\n", phase,
       wall[o], wall[s], x(wall[s], wall[o]), cpu[o], cpu[s], x(cpu[s], cpu[o]), rss[o] / 1024, rss[s] / 1024,
       req[o], req[s], target
   }
