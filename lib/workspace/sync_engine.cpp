@@ -2,7 +2,8 @@
 // mirror the three trees, write metadata.json, log a summary line. The
 // engine keeps, between cycles, the sync layer's hash cache and manifest
 // (a no-change cycle reads no file and sends no request) and the manifest
-// of each repo's last uploaded repo-state set.
+// of each repo's last uploaded repo-state set, also on disk for the next
+// process.
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -18,6 +19,7 @@
 #include "workspace/session_metadata.hpp"
 #include "workspace/sidecar_loop.hpp"
 #include "workspace/sqlite_checkpoint.hpp"
+#include "workspace/uploaded_set_record.hpp"
 #include "workspace/workspace.hpp"
 
 namespace ws::workspace {
@@ -30,8 +32,12 @@ struct SyncEngine::Impl {
   Logger log;
   std::shared_ptr<store::Store> store;
   fs::path cache;
-  // repo name -> the manifest in place, as last uploaded or read.
+  // repo name -> the manifest in place, as last uploaded or read (and
+  // recorded on disk for the next process, uploaded_set_record.hpp).
   std::map<std::string, SetManifest> uploaded_sets;
+
+  fs::path uploaded_record(const std::string& name) const { return cache / "repo-state" / (name + ".uploaded"); }
+  void remember_set(const std::string& name, const std::string& prefix, SetManifest manifest);
 
   Status backup_repos(CycleReport& report);
   Status backup_one(const std::string& name, const fs::path& repo, CycleReport& report);
@@ -84,20 +90,32 @@ Result<std::optional<SetManifest>> SyncEngine::Impl::previous_set(const std::str
   return std::optional<SetManifest>(std::move(adopted));
 }
 
+void SyncEngine::Impl::remember_set(const std::string& name, const std::string& prefix, SetManifest manifest) {
+  if (auto st = write_uploaded_set(uploaded_record(name), store->describe() + "\t" + prefix, manifest); !st) {
+    log.warn("repo.record_failed", st.error().message + "; the next process will ask the store");
+  }
+  uploaded_sets[name] = std::move(manifest);
+}
+
 Status SyncEngine::Impl::backup_one(const std::string& name, const fs::path& repo, CycleReport& report) {
   git::BackupOptions bo;
   bo.repo = repo;
   bo.outdir = cache / "repo-state" / name;
   auto b = git::backup_repo(bo, log);
   if (!b) return std::move(b).error().context("backing up repos/" + name);
+  const std::string prefix = L::repo_state_prefix(cfg.session_prefix(), name);
   auto known = uploaded_sets.find(name);
+  if (known == uploaded_sets.end()) {
+    if (auto recorded = read_uploaded_set(uploaded_record(name), store->describe() + "\t" + prefix)) {
+      known = uploaded_sets.emplace(name, std::move(*recorded)).first;
+    }
+  }
   if (b->unchanged && known != uploaded_sets.end()) {
     ++report.repos_unchanged;
     return {};
   }
   auto manifest = manifest_of_dir(bo.outdir);
   if (!manifest) return std::move(manifest).error();
-  const std::string prefix = L::repo_state_prefix(cfg.session_prefix(), name);
   std::optional<SetManifest> previous;
   if (known != uploaded_sets.end()) {
     previous = known->second;
@@ -107,12 +125,12 @@ Status SyncEngine::Impl::backup_one(const std::string& name, const fs::path& rep
     previous = std::move(*p);
   }
   if (previous && *previous == *manifest) {
-    uploaded_sets[name] = *manifest;
+    remember_set(name, prefix, std::move(*manifest));
     ++report.repos_unchanged;
     return {};
   }
   WS_TRY(upload_set(*store, prefix, bo.outdir, *manifest, previous, log));
-  uploaded_sets[name] = std::move(*manifest);
+  remember_set(name, prefix, std::move(*manifest));
   ++report.repos_backed_up;
   log.info("repo.backed_up", "backed up repos/" + name + " (" + b->current_branch + " at " +
                                  b->head_sha.substr(0, 12) + ")");

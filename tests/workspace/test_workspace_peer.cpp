@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "memory_store.hpp"
 #include "s3rver.hpp"
 #include "spec/layout.hpp"
 #include "store/store.hpp"
@@ -351,4 +352,39 @@ TEST_CASE("an unchanged repo is not uploaded again, a changed one is") {
   auto fourth = (*restarted)->run_cycle(true);
   REQUIRE(fourth);
   CHECK(fourth->repos_unchanged == 1);
+}
+
+TEST_CASE("a new engine knows an unchanged repo is saved without asking the store") {
+  wstest::TempDir tmp;
+  auto store = std::make_shared<wsws::MemoryStore>();
+  ws::workspace::EngineOptions opts;
+  opts.store = store;
+  const auto app = wsws::make_origin(tmp / "origins", "app");
+  const auto cfg = wsws::session_config(tmp / "ws", "http://unused.invalid", kBucket,
+                                        {{"REPOS_JSON", repos_json({app})}});
+  REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
+  ws::workspace::CycleOptions repos_only;
+  repos_only.trees = false;
+  auto cycle_in_new_engine = [&](const ws::spec::Config& c) {
+    auto engine = ws::workspace::SyncEngine::open(c, opts, {});
+    REQUIRE(engine);
+    auto r = (*engine)->run_cycle(true, repos_only);
+    REQUIRE(r);
+    return *r;
+  };
+  CHECK(cycle_in_new_engine(cfg).repos_backed_up == 1);
+  store->requests = 0;
+  CHECK(cycle_in_new_engine(cfg).repos_unchanged == 1);
+  CHECK(store->requests == 0);
+  // Without the record the store is asked, and the set is still current.
+  const fs::path record = tmp / "ws" / ".libworkspace" / "repo-state" / "app.uploaded";
+  REQUIRE(fs::exists(record));
+  fs::remove(record);
+  CHECK(cycle_in_new_engine(cfg).repos_unchanged == 1);
+  CHECK(store->requests == 1);
+  // The record speaks for its session's prefix only: another session saves its own set.
+  auto other = wsws::session_config(tmp / "ws", "http://unused.invalid", kBucket,
+                                    {{"REPOS_JSON", repos_json({app})}, {"SESSION_NAME", "other"}});
+  CHECK(cycle_in_new_engine(other).repos_backed_up == 1);
+  CHECK(store->objects.count("proj/other/repo-state/app/repo.bundle") == 1);
 }
