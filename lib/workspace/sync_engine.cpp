@@ -37,7 +37,9 @@ struct SyncEngine::Impl {
   std::map<std::string, SetManifest> uploaded_sets;
 
   fs::path uploaded_record(const std::string& name) const { return cache / "repo-state" / (name + ".uploaded"); }
+  std::string record_scope(const std::string& prefix) const { return store->describe() + "\t" + prefix; }
   void remember_set(const std::string& name, const std::string& prefix, SetManifest manifest);
+  Status forget_set(const std::string& name);
 
   Status backup_repos(CycleReport& report);
   Status backup_one(const std::string& name, const fs::path& repo, CycleReport& report);
@@ -91,10 +93,21 @@ Result<std::optional<SetManifest>> SyncEngine::Impl::previous_set(const std::str
 }
 
 void SyncEngine::Impl::remember_set(const std::string& name, const std::string& prefix, SetManifest manifest) {
-  if (auto st = write_uploaded_set(uploaded_record(name), store->describe() + "\t" + prefix, manifest); !st) {
+  if (auto st = write_uploaded_set(uploaded_record(name), record_scope(prefix), manifest); !st) {
     log.warn("repo.record_failed", st.error().message + "; the next process will ask the store");
   }
   uploaded_sets[name] = std::move(manifest);
+}
+
+// The backup's fingerprint already says "unchanged" for the new state, so
+// until the store holds it whole, nothing may claim the store has it: a
+// failed or killed upload leaves the next cycle asking the store.
+Status SyncEngine::Impl::forget_set(const std::string& name) {
+  uploaded_sets.erase(name);
+  std::error_code ec;
+  fs::remove(uploaded_record(name), ec);
+  if (ec) return Error(Errc::io, "removing " + uploaded_record(name).string() + ": " + ec.message());
+  return {};
 }
 
 Status SyncEngine::Impl::backup_one(const std::string& name, const fs::path& repo, CycleReport& report) {
@@ -106,7 +119,7 @@ Status SyncEngine::Impl::backup_one(const std::string& name, const fs::path& rep
   const std::string prefix = L::repo_state_prefix(cfg.session_prefix(), name);
   auto known = uploaded_sets.find(name);
   if (known == uploaded_sets.end()) {
-    if (auto recorded = read_uploaded_set(uploaded_record(name), store->describe() + "\t" + prefix)) {
+    if (auto recorded = read_uploaded_set(uploaded_record(name), record_scope(prefix))) {
       known = uploaded_sets.emplace(name, std::move(*recorded)).first;
     }
   }
@@ -129,6 +142,7 @@ Status SyncEngine::Impl::backup_one(const std::string& name, const fs::path& rep
     ++report.repos_unchanged;
     return {};
   }
+  WS_TRY(forget_set(name));
   WS_TRY(upload_set(*store, prefix, bo.outdir, *manifest, previous, log));
   remember_set(name, prefix, std::move(*manifest));
   ++report.repos_backed_up;

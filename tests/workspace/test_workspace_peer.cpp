@@ -388,3 +388,36 @@ TEST_CASE("a new engine knows an unchanged repo is saved without asking the stor
   CHECK(cycle_in_new_engine(other).repos_backed_up == 1);
   CHECK(store->objects.count("proj/other/repo-state/app/repo.bundle") == 1);
 }
+
+TEST_CASE("a repo whose upload failed is uploaded by the next cycle, in the same engine or a new one") {
+  wstest::TempDir tmp;
+  auto store = std::make_shared<wsws::MemoryStore>();
+  ws::workspace::EngineOptions opts;
+  opts.store = store;
+  const auto app = wsws::make_origin(tmp / "origins", "app");
+  const auto cfg = wsws::session_config(tmp / "ws", "http://unused.invalid", kBucket,
+                                        {{"REPOS_JSON", repos_json({app})}});
+  REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
+  ws::workspace::CycleOptions repos_only;
+  repos_only.trees = false;
+  const std::string patch_key = "proj/sess-1/repo-state/app/uncommitted.patch";
+  auto engine = ws::workspace::SyncEngine::open(cfg, opts, {});
+  REQUIRE(engine);
+  REQUIRE((*engine)->run_cycle(true, repos_only));
+  for (const bool new_engine : {false, true}) {
+    CAPTURE(new_engine);
+    const std::string edit = new_engine ? "second edit" : "first edit";
+    git_sh("printf '" + edit + "\\n' >> README.md", tmp / "ws" / "repos" / "app");
+    store->down = true;
+    CHECK_FALSE((*engine)->run_cycle(true, repos_only));
+    store->down = false;
+    if (new_engine) {
+      engine = ws::workspace::SyncEngine::open(cfg, opts, {});
+      REQUIRE(engine);
+    }
+    auto r = (*engine)->run_cycle(true, repos_only);
+    REQUIRE(r);
+    CHECK(r->repos_backed_up == 1);
+    CHECK(store->objects[patch_key].find(edit) != std::string::npos);
+  }
+}
