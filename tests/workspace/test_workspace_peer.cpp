@@ -354,70 +354,69 @@ TEST_CASE("an unchanged repo is not uploaded again, a changed one is") {
   CHECK(fourth->repos_unchanged == 1);
 }
 
-TEST_CASE("a new engine knows an unchanged repo is saved without asking the store") {
+// One hydrated session with repo "app" over an in-memory store (which
+// counts requests and can be down), syncing its repos only.
+struct RepoOnlySession {
   wstest::TempDir tmp;
-  auto store = std::make_shared<wsws::MemoryStore>();
+  std::shared_ptr<wsws::MemoryStore> store = std::make_shared<wsws::MemoryStore>();
   ws::workspace::EngineOptions opts;
-  opts.store = store;
-  const auto app = wsws::make_origin(tmp / "origins", "app");
-  const auto cfg = wsws::session_config(tmp / "ws", "http://unused.invalid", kBucket,
-                                        {{"REPOS_JSON", repos_json({app})}});
-  REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
+  std::string app = wsws::make_origin(tmp / "origins", "app");
+  ws::spec::Config cfg = config({});
   ws::workspace::CycleOptions repos_only;
-  repos_only.trees = false;
-  auto cycle_in_new_engine = [&](const ws::spec::Config& c) {
-    auto engine = ws::workspace::SyncEngine::open(c, opts, {});
-    REQUIRE(engine);
-    auto r = (*engine)->run_cycle(true, repos_only);
+
+  RepoOnlySession() {
+    opts.store = store;
+    repos_only.trees = false;
+    REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
+  }
+  ws::spec::Config config(const std::map<std::string, std::string>& extra) const {
+    std::map<std::string, std::string> env = {{"REPOS_JSON", repos_json({app})}};
+    env.insert(extra.begin(), extra.end());
+    return wsws::session_config(tmp / "ws", "http://unused.invalid", kBucket, env);
+  }
+  std::unique_ptr<ws::workspace::SyncEngine> engine(const ws::spec::Config& c) const {
+    auto e = ws::workspace::SyncEngine::open(c, opts, {});
+    REQUIRE(e);
+    return std::move(*e);
+  }
+  ws::workspace::CycleReport cycle(ws::workspace::SyncEngine& e) const {
+    auto r = e.run_cycle(true, repos_only);
     REQUIRE(r);
     return *r;
-  };
-  CHECK(cycle_in_new_engine(cfg).repos_backed_up == 1);
-  store->requests = 0;
-  CHECK(cycle_in_new_engine(cfg).repos_unchanged == 1);
-  CHECK(store->requests == 0);
+  }
+};
+
+TEST_CASE("a new engine knows an unchanged repo is saved without asking the store") {
+  RepoOnlySession s;
+  CHECK(s.cycle(*s.engine(s.cfg)).repos_backed_up == 1);
+  s.store->requests = 0;
+  CHECK(s.cycle(*s.engine(s.cfg)).repos_unchanged == 1);
+  CHECK(s.store->requests == 0);
   // Without the record the store is asked, and the set is still current.
-  const fs::path record = tmp / "ws" / ".libworkspace" / "repo-state" / "app.uploaded";
+  const fs::path record = s.tmp / "ws" / ".libworkspace" / "repo-state" / "app.uploaded";
   REQUIRE(fs::exists(record));
   fs::remove(record);
-  CHECK(cycle_in_new_engine(cfg).repos_unchanged == 1);
-  CHECK(store->requests == 1);
+  CHECK(s.cycle(*s.engine(s.cfg)).repos_unchanged == 1);
+  CHECK(s.store->requests == 1);
   // The record speaks for its session's prefix only: another session saves its own set.
-  auto other = wsws::session_config(tmp / "ws", "http://unused.invalid", kBucket,
-                                    {{"REPOS_JSON", repos_json({app})}, {"SESSION_NAME", "other"}});
-  CHECK(cycle_in_new_engine(other).repos_backed_up == 1);
-  CHECK(store->objects.count("proj/other/repo-state/app/repo.bundle") == 1);
+  CHECK(s.cycle(*s.engine(s.config({{"SESSION_NAME", "other"}}))).repos_backed_up == 1);
+  CHECK(s.store->objects.count("proj/other/repo-state/app/repo.bundle") == 1);
 }
 
 TEST_CASE("a repo whose upload failed is uploaded by the next cycle, in the same engine or a new one") {
-  wstest::TempDir tmp;
-  auto store = std::make_shared<wsws::MemoryStore>();
-  ws::workspace::EngineOptions opts;
-  opts.store = store;
-  const auto app = wsws::make_origin(tmp / "origins", "app");
-  const auto cfg = wsws::session_config(tmp / "ws", "http://unused.invalid", kBucket,
-                                        {{"REPOS_JSON", repos_json({app})}});
-  REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
-  ws::workspace::CycleOptions repos_only;
-  repos_only.trees = false;
+  RepoOnlySession s;
   const std::string patch_key = "proj/sess-1/repo-state/app/uncommitted.patch";
-  auto engine = ws::workspace::SyncEngine::open(cfg, opts, {});
-  REQUIRE(engine);
-  REQUIRE((*engine)->run_cycle(true, repos_only));
+  auto engine = s.engine(s.cfg);
+  s.cycle(*engine);
   for (const bool new_engine : {false, true}) {
     CAPTURE(new_engine);
     const std::string edit = new_engine ? "second edit" : "first edit";
-    git_sh("printf '" + edit + "\\n' >> README.md", tmp / "ws" / "repos" / "app");
-    store->down = true;
-    CHECK_FALSE((*engine)->run_cycle(true, repos_only));
-    store->down = false;
-    if (new_engine) {
-      engine = ws::workspace::SyncEngine::open(cfg, opts, {});
-      REQUIRE(engine);
-    }
-    auto r = (*engine)->run_cycle(true, repos_only);
-    REQUIRE(r);
-    CHECK(r->repos_backed_up == 1);
-    CHECK(store->objects[patch_key].find(edit) != std::string::npos);
+    git_sh("printf '" + edit + "\\n' >> README.md", s.tmp / "ws" / "repos" / "app");
+    s.store->down = true;
+    CHECK_FALSE(engine->run_cycle(true, s.repos_only));
+    s.store->down = false;
+    if (new_engine) engine = s.engine(s.cfg);
+    CHECK(s.cycle(*engine).repos_backed_up == 1);
+    CHECK(s.store->objects[patch_key].find(edit) != std::string::npos);
   }
 }
