@@ -2,7 +2,6 @@
 // identical, download the rest in parallel.
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <mutex>

@@ -20,6 +20,7 @@
 #include "sync/state_db.hpp"
 #include "sync/sync.hpp"
 #include "sync/tree_batch.hpp"
+#include "sync/worker_pool.hpp"
 
 namespace ws::sync {
 namespace {
