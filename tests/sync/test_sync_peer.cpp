@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "beast_server.hpp"
+#include "fault_proxy.hpp"
 #include "http/http.hpp"
 #include "s3rver.hpp"
 #include "store/store.hpp"
@@ -237,81 +238,13 @@ TEST_CASE("s3rver killed mid-sync: the cycle fails cleanly and the next one comp
   }
 }
 
-namespace {
-
-// Forwards every request to s3rver, letting `fault` replace the answer.
-class FaultProxy {
- public:
-  using Fault = std::function<std::optional<wstest::HttpReply>(const wstest::HttpRequest&)>;
-
-  using Rewrite = std::function<void(const wstest::HttpRequest&, wstest::HttpReply&)>;
-
-  FaultProxy(std::string upstream, Fault fault, Rewrite rewrite = {})
-      : upstream_(std::move(upstream)), fault_(std::move(fault)), rewrite_(std::move(rewrite)) {
-    server_.route("*", "/", [this](const wstest::HttpRequest& req) { return handle(req); });
-  }
-  std::string endpoint() const { return server_.url(); }
-
- private:
-  wstest::HttpReply handle(const wstest::HttpRequest& req) {
-    auto forwarded = forward(req);
-    if (rewrite_) rewrite_(req, forwarded);
-    if (auto f = fault_(req)) {
-      if (f->misbehaviour == wstest::HttpReply::Misbehaviour::reset_mid_body && f->body.empty()) {
-        f->body = forwarded.body;
-        f->headers = forwarded.headers;
-      }
-      if (f->misbehaviour == wstest::HttpReply::Misbehaviour::stall && f->body.empty() && f->status == 200) {
-        const auto wait = f->stall_for;
-        *f = forwarded;
-        f->misbehaviour = wstest::HttpReply::Misbehaviour::stall;
-        f->stall_for = wait;
-      }
-      return *f;
-    }
-    return forwarded;
-  }
-
-  wstest::HttpReply forward(const wstest::HttpRequest& req) {
-    http::Request out;
-    out.method = req.method;
-    out.url = upstream_ + req.target;
-    for (const auto& [name, value] : req.headers) {
-      if (name == "content-length" || name == "connection" || name == "transfer-encoding" || name == "expect") continue;
-      out.headers.push_back({name, value});
-    }
-    out.body = req.body;
-    http::RetryPolicy once;
-    once.max_attempts = 1;
-    http::Client client;
-    auto r = client.perform(out, once);
-    if (!r) return wstest::HttpReply::text(502, "upstream: " + r.error().message);
-    wstest::HttpReply reply;
-    reply.status = static_cast<int>(r->status);
-    for (const auto& h : r->headers) {
-      std::string n = h.name;
-      std::transform(n.begin(), n.end(), n.begin(), ::tolower);
-      if (n == "content-length" || n == "connection" || n == "transfer-encoding" || n == "date") continue;
-      reply.headers.emplace_back(h.name, h.value);
-    }
-    reply.body = std::move(r->body);
-    return reply;
-  }
-
-  std::string upstream_;
-  Fault fault_;
-  Rewrite rewrite_;
-  wstest::BeastServer server_;
-};
-
-}  // namespace
 
 TEST_CASE("through a faulty proxy (500/503, reset mid-body, stall) transfers retry and end identical") {
   wstest::S3rver s3({kBucket});
   wstest::TempDir t("syncpeer");
   make_tree(t / "src", 12);
   std::atomic<int> puts{0}, gets{0};
-  FaultProxy proxy(s3.endpoint(), [&](const wstest::HttpRequest& req) -> std::optional<wstest::HttpReply> {
+  wstest::FaultProxy proxy(s3.endpoint(), [&](const wstest::HttpRequest& req) -> std::optional<wstest::HttpReply> {
     if (req.method == "PUT" && req.target.find("/f") != std::string::npos) {
       const int n = puts++;
       if (n == 0) return wstest::HttpReply::text(503, "<Error><Code>SlowDown</Code></Error>");
@@ -354,7 +287,7 @@ TEST_CASE("a key the server keeps refusing fails alone: nothing deleted, nothing
   fs::remove(t / "src/old.txt");
   wstest::write_file(t / "src/good.txt", "good");
   wstest::write_file(t / "src/cursed.txt", "cursed");
-  FaultProxy proxy(s3.endpoint(), [](const wstest::HttpRequest& req) -> std::optional<wstest::HttpReply> {
+  wstest::FaultProxy proxy(s3.endpoint(), [](const wstest::HttpRequest& req) -> std::optional<wstest::HttpReply> {
     if (req.method == "PUT" && req.target.find("cursed") != std::string::npos) {
       return wstest::HttpReply::text(500, "<Error><Code>InternalError</Code></Error>");
     }
@@ -379,7 +312,7 @@ TEST_CASE("unsafe keys in a listing are refused while the rest downloads") {
   wstest::TempDir t("syncpeer");
   std::atomic<int> unsafe_gets{0};
   const std::vector<std::string> unsafe = {"p/../evil", "p//abs", "p/a//b", "p/./dot", "p/x/.."};
-  FaultProxy proxy(
+  wstest::FaultProxy proxy(
       s3.endpoint(),
       [&](const wstest::HttpRequest& req) -> std::optional<wstest::HttpReply> {
         if (req.method == "GET" && req.target.find("list-type") == std::string::npos &&
