@@ -6,6 +6,20 @@
 #include "store/s3_xml.hpp"
 
 namespace ws::store {
+namespace {
+
+// What a platform engineer should look at when the server refused the
+// credentials: the codes say which half of the pair is wrong.
+std::string_view auth_advice(std::string_view code) {
+  if (code == "InvalidAccessKeyId") return "the server knows no such access key: check AWS_ACCESS_KEY_ID";
+  if (code == "SignatureDoesNotMatch") {
+    return "the signature was made with another secret than the server holds for this access key: "
+           "check AWS_SECRET_ACCESS_KEY";
+  }
+  return {};
+}
+
+}  // namespace
 
 Error s3_response_error(const http::Response& resp, std::string_view what, std::string_view access_key,
                         std::string_view secret_key) {
@@ -22,6 +36,7 @@ Error s3_response_error(const http::Response& resp, std::string_view what, std::
   if (!code.empty()) text += " " + code;
   if (doc && !doc->message.empty()) text += ": " + doc->message;
   if (!doc && resp.status == 404) text += " (not found)";
+  if (const auto advice = auth_advice(code); !advice.empty()) text.append(" (").append(advice).append(")");
   // Credentials too short to be real would only mangle ordinary words.
   for (const auto credential : {secret_key, access_key}) {
     if (credential.size() >= 4) text = scrub(std::move(text), credential);

@@ -12,7 +12,8 @@
 namespace ws::store {
 
 // 404 / NoSuchKey / NoSuchBucket / NoSuchUpload -> Errc::not_found;
-// 403 / InvalidAccessKeyId / SignatureDoesNotMatch / AccessDenied -> Errc::auth;
+// 403 / InvalidAccessKeyId / SignatureDoesNotMatch / AccessDenied -> Errc::auth,
+// and the first two say which credential setting to check;
 // anything else -> Errc::store. `what` names the operation and key.
 Error s3_response_error(const http::Response& resp, std::string_view what, std::string_view access_key,
                         std::string_view secret_key);

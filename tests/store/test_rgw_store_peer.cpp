@@ -168,7 +168,7 @@ TEST_CASE("a paginated listing of nested prefixes agrees with rclone's walk by d
   CHECK(under_a->size() == 3);
 }
 
-TEST_CASE("a wrong secret is SignatureDoesNotMatch: an auth error") {
+TEST_CASE("a wrong secret is SignatureDoesNotMatch: an auth error that says which setting to check") {
   RgwBackend b;
   auto cfg = b.config();
   cfg.secret_key = "not-the-right-secret";
@@ -177,6 +177,7 @@ TEST_CASE("a wrong secret is SignatureDoesNotMatch: an auth error") {
   REQUIRE_FALSE(st);
   CHECK(st.error().code == Errc::auth);
   CHECK(st.error().message.find("SignatureDoesNotMatch") != std::string::npos);
+  CHECK(st.error().message.find("AWS_SECRET_ACCESS_KEY") != std::string::npos);
   CHECK(st.error().message.find("not-the-right-secret") == std::string::npos);
   const auto put = store->put_bytes(b.key("refused"), "x");
   REQUIRE_FALSE(put);
@@ -184,7 +185,7 @@ TEST_CASE("a wrong secret is SignatureDoesNotMatch: an auth error") {
   CHECK(store_contract::open(b.config())->head(b.key("refused")).error().code == Errc::not_found);
 }
 
-TEST_CASE("an unknown access key is InvalidAccessKeyId: an auth error") {
+TEST_CASE("an unknown access key is InvalidAccessKeyId: an auth error that says which setting to check") {
   RgwBackend b;
   auto cfg = b.config();
   cfg.access_key = "NO-SUCH-ACCESS-KEY";
@@ -193,6 +194,7 @@ TEST_CASE("an unknown access key is InvalidAccessKeyId: an auth error") {
   REQUIRE_FALSE(st);
   CHECK(st.error().code == Errc::auth);
   CHECK(st.error().message.find("InvalidAccessKeyId") != std::string::npos);
+  CHECK(st.error().message.find("AWS_ACCESS_KEY_ID") != std::string::npos);
   CHECK(st.error().message.find("NO-SUCH-ACCESS-KEY") == std::string::npos);
   CHECK(st.error().message.find("its-secret-value") == std::string::npos);
 }
