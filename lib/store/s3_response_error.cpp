@@ -13,8 +13,8 @@ namespace {
 std::string_view auth_advice(std::string_view code) {
   if (code == "InvalidAccessKeyId") return "the server knows no such access key: check AWS_ACCESS_KEY_ID";
   if (code == "SignatureDoesNotMatch") {
-    return "the signature was made with another secret than the server holds for this access key: "
-           "check AWS_SECRET_ACCESS_KEY";
+    return "the server computed another signature for this access key, most often because the secret "
+           "key is wrong: check AWS_SECRET_ACCESS_KEY";
   }
   return {};
 }
