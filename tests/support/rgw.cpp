@@ -122,8 +122,16 @@ Rgw::Rgw(std::vector<std::string> buckets) : dir_("rgw") {
 Rgw::~Rgw() { stop(); }
 
 Rgw& Rgw::shared() {
-  static Rgw rgw({"test-bucket", "other-bucket"});
-  return rgw;
+  // A failed start is not tried again by every later test: each fails at once with the first reason.
+  static std::string failure;
+  if (!failure.empty()) throw std::runtime_error(failure);
+  try {
+    static Rgw rgw({"test-bucket", "other-bucket"});
+    return rgw;
+  } catch (const std::exception& e) {
+    failure = e.what();
+    throw;
+  }
 }
 
 std::string Rgw::endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
