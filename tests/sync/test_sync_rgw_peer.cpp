@@ -1,7 +1,8 @@
 // The tree sync against Ceph RGW, which verifies every signature: trees
 // whose names need every kind of percent-encoding go up and come down
 // intact, multipart included, and rclone (the scripts' client) agrees
-// byte for byte with what the library wrote and wrote what it reads.
+// byte for byte with what the library wrote and wrote what it reads. The
+// CLI's `store sync` / `store copy` run once too, as an operator would.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -153,4 +154,33 @@ TEST_CASE("a deleted odd-named file is deleted on RGW by the next mirror") {
   CHECK(del->deleted == 2);
   const auto check = rclone({"check", "--download", (t / "src").string(), "s3:test-bucket/del/s"});
   CHECK_MESSAGE(check.exit_code == 0, check.err);
+}
+
+TEST_CASE("the CLI's store sync and store copy work on RGW; a wrong secret exits 1 with advice") {
+  wstest::TempDir t("syncrgw");
+  make_odd_tree(t / "src");
+  const std::string cli = (wstest::build_root() / "examples/ambient-workspace/ambient-workspace").string();
+  wstest::EnvChanges env = {{"S3_ENDPOINT", wstest::Rgw::shared().endpoint()},
+                            {"AWS_ACCESS_KEY_ID", wstest::Rgw::kAccessKey},
+                            {"AWS_SECRET_ACCESS_KEY", wstest::Rgw::kSecretKey},
+                            {"AWS_REGION", wstest::Rgw::kRegion},
+                            {"AWS_CA_BUNDLE", std::nullopt}};
+  const auto up = wstest::run({cli, "store", "sync", (t / "src").string(), "s3://test-bucket/cli/up"}, {}, env);
+  REQUIRE_MESSAGE(up.exit_code == 0, up.err);
+  const auto check = rclone({"check", "--download", (t / "src").string(), "s3:test-bucket/cli/up"});
+  CHECK_MESSAGE(check.exit_code == 0, check.err);
+
+  const auto put = rclone({"copy", (t / "src").string(), "s3:test-bucket/cli/rc"});
+  REQUIRE_MESSAGE(put.exit_code == 0, put.err);
+  const auto down = wstest::run({cli, "store", "copy", "s3://test-bucket/cli/rc", (t / "dst").string()}, {}, env);
+  REQUIRE_MESSAGE(down.exit_code == 0, down.err);
+  const auto diff = wstest::run({"diff", "-r", (t / "src").string(), (t / "dst").string()});
+  CHECK_MESSAGE(diff.exit_code == 0, diff.out);
+
+  env["AWS_SECRET_ACCESS_KEY"] = "a-wrong-secret-key";
+  const auto refused = wstest::run({cli, "store", "sync", (t / "src").string(), "s3://test-bucket/cli/up"}, {}, env);
+  CHECK(refused.exit_code == 1);
+  CHECK_MESSAGE(refused.err.find("SignatureDoesNotMatch") != std::string::npos, refused.err);
+  CHECK(refused.err.find("AWS_SECRET_ACCESS_KEY") != std::string::npos);
+  CHECK(refused.err.find("a-wrong-secret-key") == std::string::npos);
 }
