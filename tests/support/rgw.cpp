@@ -109,11 +109,17 @@ Rgw::Rgw(std::vector<std::string> buckets) : dir_("rgw") {
       start_once();
       break;
     } catch (const std::exception& e) {
-      const auto logs = log();
       stop();
       // Free ports are picked, then bound by the daemons: another program may win the race.
-      if (attempt < kStartAttempts && logs.find("Address already in use") != std::string::npos) continue;
-      throw std::runtime_error(std::string("RGW did not start: ") + e.what() + "\n" + logs);
+      bool port_taken = false;
+      for (const char* name : kLogs) {
+        std::error_code ec;
+        if (fs::exists(dir_ / "log" / name, ec)) {
+          port_taken |= read_file(dir_ / "log" / name).find("Address already in use") != std::string::npos;
+        }
+      }
+      if (attempt < kStartAttempts && port_taken) continue;
+      throw std::runtime_error(std::string("RGW did not start: ") + e.what() + "\n" + log());
     }
   }
   for (const auto& b : buckets) create_bucket(b);
