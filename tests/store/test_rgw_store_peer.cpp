@@ -5,6 +5,7 @@
 // writer of the same objects.
 #include <boost/json.hpp>
 
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -197,4 +198,50 @@ TEST_CASE("an unknown access key is InvalidAccessKeyId: an auth error that says 
   CHECK(st.error().message.find("AWS_ACCESS_KEY_ID") != std::string::npos);
   CHECK(st.error().message.find("NO-SUCH-ACCESS-KEY") == std::string::npos);
   CHECK(st.error().message.find("its-secret-value") == std::string::npos);
+}
+
+TEST_CASE("refused requests log and report neither the credentials nor a signature") {
+  RgwBackend b;
+  std::mutex mu;
+  std::vector<std::string> lines;
+  ws::Logger log([&](const ws::LogEvent& e) {
+    std::lock_guard lock(mu);
+    lines.push_back(std::string(e.event) + " " + std::string(e.message));
+  });
+  auto cfg = b.config();
+  cfg.secret_key = "a-secret-that-must-not-leak";
+  cfg.multipart_threshold = 5ull << 20;
+  cfg.part_size = 5ull << 20;
+  wstest::TempDir dir;
+  wstest::write_file(dir / "big", store_contract::pattern(6ull << 20));
+  std::vector<std::string> errors;
+  auto note = [&](const auto& r) {
+    CHECK_FALSE(r.ok());
+    if (!r.ok()) errors.push_back(r.error().message);
+  };
+  {
+    auto opened = ws::store::open_store(cfg, log);
+    REQUIRE(opened);
+    auto& store = **opened;
+    note(store.put_file(b.key("big"), dir / "big"));
+    note(store.put_bytes(b.key("small"), "x"));
+    note(store.get_bytes(b.key("small")));
+    note(store.list(b.key("")));
+    note(store.remove({b.key("small")}));
+  }
+  cfg.access_key = "UNKNOWN-ACCESS-KEY";
+  auto unknown = ws::store::open_store(cfg, log);
+  REQUIRE(unknown);
+  note((*unknown)->check_bucket());
+  for (const auto& text : lines) {
+    CAPTURE(text);
+    CHECK(text.find("a-secret-that-must-not-leak") == std::string::npos);
+    CHECK(text.find("Signature=") == std::string::npos);
+  }
+  for (const auto& text : errors) {
+    CAPTURE(text);
+    CHECK(text.find("a-secret-that-must-not-leak") == std::string::npos);
+    CHECK(text.find("Signature=") == std::string::npos);
+    CHECK(text.find("UNKNOWN-ACCESS-KEY") == std::string::npos);
+  }
 }
