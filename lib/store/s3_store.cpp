@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "common/redact.hpp"
 #include "store/atomic_file.hpp"
@@ -160,9 +161,16 @@ Status S3Store::check_bucket() {
 Result<std::vector<ObjectInfo>> S3Store::list(std::string_view prefix) {
   std::vector<ObjectInfo> out;
   std::string token;
+  // A hostile or broken endpoint can answer "truncated" forever: a listing
+  // stops at a page limit and at the first token that comes back.
+  std::unordered_set<std::string> tokens_seen;
   const int max_keys = cfg_.list_max_keys > 0 ? cfg_.list_max_keys : 1000;
   const std::string what = "listing '" + std::string(prefix) + "'";
-  while (true) {
+  for (size_t pages = 0;; ++pages) {
+    if (pages == cfg_.list_max_pages) {
+      return Error(Errc::protocol, what + ": S3 still says the listing is truncated after " +
+                                       std::to_string(pages) + " pages, the limit (" + describe() + ")");
+    }
     std::string query = "list-type=2&max-keys=" + std::to_string(max_keys);
     if (!prefix.empty()) query += "&prefix=" + uri_encode(prefix, false);
     if (!token.empty()) query += "&continuation-token=" + uri_encode(token, false);
@@ -173,10 +181,20 @@ Result<std::vector<ObjectInfo>> S3Store::list(std::string_view prefix) {
     if (!is_2xx(*resp)) return answer_error(*resp, what);
     auto page = parse_list_objects_v2(resp->body);
     if (!page) return std::move(page).error().context(what);
-    for (auto& o : page->objects) out.push_back(std::move(o));
+    for (auto& o : page->objects) {
+      // Callers map a key to a path (or a deletion) by cutting the prefix
+      // off: a key that is not under it would land somewhere else.
+      if (!o.key.starts_with(prefix)) {
+        return Error(Errc::protocol, what + ": S3 listed the key '" + printable(o.key) +
+                                         "', which is not under the prefix (" + describe() + ")");
+      }
+      out.push_back(std::move(o));
+    }
     if (!page->truncated) break;
-    if (page->next_continuation_token == token) {
-      return Error(Errc::protocol, what + ": S3 repeated the same continuation token");
+    if (!tokens_seen.insert(page->next_continuation_token).second) {
+      return Error(Errc::protocol, what + ": S3 repeated an earlier continuation token after " +
+                                       std::to_string(pages + 1) + " pages (" + describe() +
+                                       "); the listing would never end");
     }
     token = page->next_continuation_token;
   }

@@ -40,6 +40,9 @@ struct DeleteFailure {
   std::string message;           // S3 error code and message
 };
 
+// 10,000 pages of 1,000 keys: ten million objects under one prefix.
+inline constexpr size_t kDefaultListMaxPages = 10000;
+
 struct StoreConfig {
   std::string endpoint;          // http(s)://host[:port] or file:///abs/dir
   std::string bucket;
@@ -51,6 +54,9 @@ struct StoreConfig {
   uint64_t part_size = 16ull << 20;
   int part_parallelism = 4;
   int list_max_keys = 1000;      // ListObjectsV2 page size (tests lower it to cross pages)
+  // A listing still truncated after this many pages is an error: an endpoint
+  // that never ends a listing must not grow memory without bound.
+  size_t list_max_pages = kDefaultListMaxPages;
 };
 
 class Store {
