@@ -49,14 +49,10 @@ ObjectInfo info_from_headers(std::string key, const http::Response& resp) {
   return info;
 }
 
-Result<struct stat> stat_source(const fs::path& src) {
-  struct stat st{};
-  if (::stat(src.c_str(), &st) != 0) {
-    return Error(errno == ENOENT ? Errc::not_found : Errc::io,
-                 "cannot read " + src.string() + ": " + std::strerror(errno));
-  }
-  if (!S_ISREG(st.st_mode)) return Error(Errc::invalid_input, src.string() + " is not a regular file");
-  return st;
+Result<struct stat> stat_source(const fs::path& src, Symlinks links) {
+  auto file = open_regular_file(src, links);
+  if (!file) return std::move(file).error();
+  return file->st;
 }
 
 // Streams a GET's body into the destination's temporary file, hashing and
@@ -275,7 +271,7 @@ Status S3Store::put_bytes(std::string_view key, std::string_view data, const Put
 
 Status S3Store::put_file(std::string_view key, const fs::path& src, const PutOptions& opts) {
   WS_TRY(check_key(key));
-  auto st = stat_source(src);
+  auto st = stat_source(src, opts.source_links);
   if (!st) return std::move(st).error().context("uploading '" + std::string(key) + "'");
   const double mtime = opts.mtime ? *opts.mtime : mtime_of(*st);
   const auto size = static_cast<uint64_t>(st->st_size);
@@ -287,7 +283,7 @@ Status S3Store::put_single(std::string_view key, const fs::path& src, double mti
   const std::string what = "uploading '" + std::string(key) + "'";
   std::string md5 = opts.md5_hex;
   if (md5.empty()) {
-    auto computed = md5_file_hex(src);
+    auto computed = md5_file_hex(src, 0, UINT64_MAX, opts.source_links);
     if (!computed) return std::move(computed).error().context(what);
     md5 = *computed;
   }
@@ -295,6 +291,7 @@ Status S3Store::put_single(std::string_view key, const fs::path& src, double mti
   req.method = "PUT";
   req.url = url(key, "");
   req.body_file = src;
+  req.body_file_links = opts.source_links;
   req.timeout = kTransferTimeout;
   req.headers.push_back({"Content-Type", opts.content_type.empty() ? "application/octet-stream" : opts.content_type});
   req.headers.push_back({"Content-MD5", base64_md5(md5)});
@@ -311,7 +308,7 @@ Status S3Store::put_multipart(std::string_view key, const fs::path& src, uint64_
   const auto parts = plan_parts(size, cfg_.part_size);
   PartDigests digests;
   if (opts.md5_hex.empty()) {
-    auto d = md5_of_parts(src, parts);
+    auto d = md5_of_parts(src, parts, opts.source_links);
     if (!d) return std::move(d).error().context(what);
     digests = std::move(*d);
   } else {
@@ -349,6 +346,7 @@ Status S3Store::put_multipart(std::string_view key, const fs::path& src, uint64_
       req.method = "PUT";
       req.url = url(key, "partNumber=" + std::to_string(i + 1) + "&" + id_query);
       req.body_file = src;
+      req.body_file_links = opts.source_links;
       req.body_offset = parts[i].offset;
       req.body_length = parts[i].length;
       req.timeout = kTransferTimeout;

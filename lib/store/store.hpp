@@ -18,6 +18,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/regular_file.hpp"
 
 namespace ws::store {
 
@@ -33,6 +34,11 @@ struct PutOptions {
   std::optional<double> mtime;   // written as X-Amz-Meta-Mtime
   std::string md5_hex;           // when the caller already knows it (saves a read)
   std::string content_type;      // default application/octet-stream
+  // put_file's source is opened as open_regular_file() opens it: never a
+  // FIFO or device; with Symlinks::refuse, not through any symlink
+  // (mirror_up passes the path its scan resolved, so a link swapped in
+  // afterwards is refused instead of followed out of the tree).
+  Symlinks source_links = Symlinks::follow;
 };
 
 struct DeleteFailure {

@@ -189,6 +189,7 @@ Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
   mo.max_file_size = cfg.max_sync_size;
   mo.parallel = opts.parallel;
   mo.state_db = cache / "sync-state.db";
+  mo.confine_to = root;
   auto results = sync::mirror_up_trees(*store, trees, mo, log);
   Status first;
   for (size_t t = 0; t < names.size(); ++t) {
