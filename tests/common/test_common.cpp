@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+
 #include "common/error.hpp"
+#include "common/exception_guard.hpp"
 #include "common/log.hpp"
 #include "common/redact.hpp"
 
@@ -41,6 +44,16 @@ TEST_CASE("Result carries a value or an error with context") {
   CHECK(bad.error().code == ws::Errc::not_found);
   auto e = ws::Error(ws::Errc::io, "disk full").context("writing a.txt");
   CHECK(e.message == "writing a.txt: disk full");
+}
+
+TEST_CASE("catch_exceptions turns an escaped exception into an internal error naming the work") {
+  auto thrown = ws::catch_exceptions("sync cycle", []() -> ws::Result<int> { throw std::out_of_range("size -1"); });
+  REQUIRE_FALSE(thrown);
+  CHECK(thrown.error().code == ws::Errc::internal);
+  CHECK(thrown.error().message == "sync cycle: unexpected exception: size -1");
+  auto fine = ws::catch_exceptions("sync cycle", []() -> ws::Result<int> { return 7; });
+  REQUIRE(fine);
+  CHECK(*fine == 7);
 }
 
 TEST_CASE("a text log line cannot be forged by a newline in a key or file name") {
