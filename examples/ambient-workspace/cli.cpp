@@ -11,8 +11,6 @@
 #include <memory>
 #include <mutex>
 
-#include <boost/json.hpp>
-
 namespace cli {
 
 bool Args::flag(std::string_view name) const {
@@ -126,17 +124,8 @@ ws::Logger terminal_logger(bool verbose) {
       std::fputs("\r\033[K", stderr);
       state->bar_shown = false;
     }
-    if (json) {
-      boost::json::object o;
-      o["time"] = utc_now();
-      o["level"] = ws::log_level_name(e.level);
-      o["event"] = e.event;
-      o["message"] = e.message;
-      std::fprintf(stderr, "%s\n", boost::json::serialize(o).c_str());
-    } else {
-      std::fprintf(stderr, "%s %-5s %s\n", utc_now().c_str(), ws::log_level_name(e.level),
-                   std::string(e.message).c_str());
-    }
+    const std::string line = json ? ws::format_json_line(e, utc_now()) : ws::format_text_line(e, utc_now());
+    std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);
   };
   ws::Logger::ProgressFn progress;

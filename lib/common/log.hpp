@@ -62,4 +62,17 @@ class Logger {
 // at once into sinks that may expect one call at a time.
 Logger serialized(const Logger& log);
 
+// `text` made safe for one line of a log: control characters (C0, DEL, C1:
+// a newline would start a forged line, an escape sequence would drive the
+// terminal) and bytes that are not valid UTF-8 become "\xNN"; valid UTF-8
+// passes unchanged. Messages quote file names and keys that others chose.
+std::string printable(std::string_view text);
+
+// The two line formats of a log sink, without the newline; `time` is the
+// timestamp to show. Text: "<time> <level> <message>"; JSON: an object with
+// time, level, event and message, always valid UTF-8. Both go through
+// printable().
+std::string format_text_line(const LogEvent& e, std::string_view time);
+std::string format_json_line(const LogEvent& e, std::string_view time);
+
 }  // namespace ws

@@ -24,6 +24,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/regular_file.hpp"
 
 namespace ws::http {
 
@@ -54,6 +55,7 @@ struct Request {
   // streamed from disk (re-opened on each retry).
   std::string body;
   std::filesystem::path body_file;
+  Symlinks body_file_links = Symlinks::follow;  // body_file is opened as open_regular_file() opens it
   uint64_t body_offset = 0;
   uint64_t body_length = std::numeric_limits<uint64_t>::max();  // max = to end of file
 

@@ -92,10 +92,13 @@ Transfer::Transfer(const Request& req, const TransportSettings& settings, CURLSH
       description_(req.method + " " + loggable_url(req.url)) {}
 
 Status Transfer::open_body_file() {
-  body_file_.reset(std::fopen(req_.body_file.c_str(), "rb"));
+  auto opened = open_regular_file(req_.body_file, req_.body_file_links);
+  if (!opened) return std::move(opened).error();
+  body_file_.reset(fdopen(opened->fd.get(), "rb"));
   if (!body_file_) {
     return Error(Errc::io, "cannot open " + req_.body_file.string() + ": " + errno_text());
   }
+  opened->fd.release();
   if (fseeko(body_file_.get(), 0, SEEK_END) != 0) {
     return Error(Errc::io, "cannot seek in " + req_.body_file.string() + ": " + errno_text());
   }

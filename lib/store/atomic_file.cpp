@@ -97,12 +97,10 @@ Status AtomicFile::rewind() {
   return {};
 }
 
-Status AtomicFile::copy_from(const fs::path& src, Digest* digest) {
-  const int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) {
-    return Error(errno == ENOENT ? Errc::not_found : Errc::io,
-                 "cannot read " + src.string() + ": " + std::strerror(errno));
-  }
+Result<struct stat> AtomicFile::copy_from(const fs::path& src, Digest* digest, Symlinks links) {
+  auto opened = open_regular_file(src, links);
+  if (!opened) return std::move(opened).error();
+  const int in = opened->fd.get();
   // Not zero-filled: copying a small file must not cost clearing 256 KiB.
   constexpr size_t kChunk = 1 << 18;
   const std::unique_ptr<char[]> buf(new char[kChunk]);
@@ -120,8 +118,8 @@ Status AtomicFile::copy_from(const fs::path& src, Digest* digest) {
     st = write(chunk);
     if (!st) break;
   }
-  ::close(in);
-  return st;
+  if (!st) return std::move(st).error();
+  return opened->st;
 }
 
 Status AtomicFile::commit(std::optional<double> mtime) {

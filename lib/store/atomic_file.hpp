@@ -37,9 +37,11 @@ class AtomicFile {
   // Drops everything written so far, to write again from the start (a
   // download whose request was retried).
   Status rewind();
-  // Copies all of `src` into the temporary file, feeding `digest` (if any)
-  // with the bytes on the way.
-  Status copy_from(const std::filesystem::path& src, Digest* digest = nullptr);
+  // Copies all of `src` (opened as open_regular_file() opens it) into the
+  // temporary file, feeding `digest` (if any) with the bytes on the way.
+  // Returns the source's stat.
+  Result<struct stat> copy_from(const std::filesystem::path& src, Digest* digest = nullptr,
+                                Symlinks links = Symlinks::follow);
   // Sets the temporary file's modification and access times to `mtime`
   // (seconds since the epoch), if given, closes it and renames it over the
   // destination.

@@ -109,9 +109,10 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 }
 
 Result<std::string> md5_file_hex(const std::filesystem::path& path, uint64_t offset,
-                                 uint64_t length) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error(Errc::io, "cannot read " + path.string() + ": " + std::strerror(errno));
+                                 uint64_t length, Symlinks links) {
+  auto file = open_regular_file(path, links);
+  if (!file) return std::move(file).error();
+  const int fd = file->fd.get();
   auto d = Digest::md5();
   // Not zero-filled: hashing a 2 KiB file must not cost clearing 256 KiB.
   const std::unique_ptr<char[]> buf(new char[kReadChunk]);
@@ -131,7 +132,6 @@ Result<std::string> md5_file_hex(const std::filesystem::path& path, uint64_t off
     pos += static_cast<uint64_t>(got);
     left -= static_cast<uint64_t>(got);
   }
-  ::close(fd);
   if (!st) return std::move(st).error();
   return to_hex(d.finish());
 }

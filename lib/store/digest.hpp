@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "common/regular_file.hpp"
 
 namespace ws::store {
 
@@ -42,8 +43,9 @@ std::string md5_hex(std::string_view data);
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
 
-// MD5 of a whole file (or of `length` bytes from `offset`), read in blocks.
+// MD5 of a whole file (or of `length` bytes from `offset`), read in blocks;
+// `path` is opened as open_regular_file() opens it.
 Result<std::string> md5_file_hex(const std::filesystem::path& path, uint64_t offset = 0,
-                                 uint64_t length = UINT64_MAX);
+                                 uint64_t length = UINT64_MAX, Symlinks links = Symlinks::follow);
 
 }  // namespace ws::store

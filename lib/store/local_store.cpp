@@ -130,7 +130,8 @@ Result<ObjectInfo> LocalStore::get_file(std::string_view key, const fs::path& de
   if (!info) return info;
   auto out = AtomicFile::create(dest);
   if (!out) return std::move(out).error();
-  WS_TRY(out->copy_from(bucket_dir_ / std::string(key)));
+  auto copied = out->copy_from(bucket_dir_ / std::string(key));
+  if (!copied) return std::move(copied).error();
   WS_TRY(out->commit(info->mtime));
   return info;
 }
@@ -154,16 +155,12 @@ Status LocalStore::put_file(std::string_view key, const fs::path& src, const Put
   auto file = object_path(key);
   if (!file) return std::move(file).error();
   WS_TRY(check_bucket());
-  struct stat st{};
-  if (::stat(src.c_str(), &st) != 0) {
-    return Error(errno == ENOENT ? Errc::not_found : Errc::io,
-                 "cannot read " + src.string() + ": " + std::strerror(errno));
-  }
   auto out = AtomicFile::create(*file, temp_dir());
   if (!out) return std::move(out).error();
   auto digest = Digest::md5();
-  WS_TRY(out->copy_from(src, &digest));
-  WS_TRY(out->commit(opts.mtime ? *opts.mtime : mtime_of(st)));
+  auto st = out->copy_from(src, &digest, opts.source_links);
+  if (!st) return std::move(st).error();
+  WS_TRY(out->commit(opts.mtime ? *opts.mtime : mtime_of(*st)));
   cache_md5(*file, to_hex(digest.finish()));
   return {};
 }

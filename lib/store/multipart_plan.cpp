@@ -1,7 +1,10 @@
 #include "store/multipart_plan.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 
 #include "store/digest.hpp"
 
@@ -19,9 +22,11 @@ std::vector<Part> plan_parts(uint64_t size, uint64_t part_size) {
   return parts;
 }
 
-Result<PartDigests> md5_of_parts(const std::filesystem::path& file, const std::vector<Part>& parts) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Error(Errc::io, "cannot read " + file.string());
+Result<PartDigests> md5_of_parts(const std::filesystem::path& file, const std::vector<Part>& parts,
+                                 Symlinks links) {
+  auto opened = open_regular_file(file, links);
+  if (!opened) return std::move(opened).error();
+  uint64_t pos = 0;
   PartDigests out;
   auto whole = Digest::md5();
   std::vector<char> buf(1 << 18);
@@ -29,13 +34,16 @@ Result<PartDigests> md5_of_parts(const std::filesystem::path& file, const std::v
     auto digest = Digest::md5();
     uint64_t left = part.length;
     while (left > 0) {
-      const auto want = static_cast<std::streamsize>(std::min<uint64_t>(buf.size(), left));
-      in.read(buf.data(), want);
-      if (in.gcount() != want) return Error(Errc::io, file.string() + " changed size while it was read");
-      const std::string_view chunk(buf.data(), static_cast<size_t>(want));
+      const auto want = static_cast<size_t>(std::min<uint64_t>(buf.size(), left));
+      const ssize_t got = ::pread(opened->fd.get(), buf.data(), want, static_cast<off_t>(pos));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) return Error(Errc::io, "reading " + file.string() + " failed: " + std::strerror(errno));
+      if (got == 0) return Error(Errc::io, file.string() + " changed size while it was read");
+      const std::string_view chunk(buf.data(), static_cast<size_t>(got));
       digest.update(chunk);
       whole.update(chunk);
-      left -= static_cast<uint64_t>(want);
+      pos += static_cast<uint64_t>(got);
+      left -= static_cast<uint64_t>(got);
     }
     out.part_md5.push_back(digest.finish());
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/regular_file.hpp"
 
 namespace ws::store {
 
@@ -28,6 +29,8 @@ struct PartDigests {
   std::string whole_md5;              // raw 16 bytes
   std::vector<std::string> part_md5;  // raw, one per part
 };
-Result<PartDigests> md5_of_parts(const std::filesystem::path& file, const std::vector<Part>& parts);
+// `file` is opened as open_regular_file() opens it.
+Result<PartDigests> md5_of_parts(const std::filesystem::path& file, const std::vector<Part>& parts,
+                                 Symlinks links = Symlinks::follow);
 
 }  // namespace ws::store

@@ -26,6 +26,7 @@ std::optional<double> parse_mtime(std::string_view text) {
   double v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
+  if (std::fabs(v) > kMaxMtimeSeconds) return std::nullopt;
   return v;
 }
 

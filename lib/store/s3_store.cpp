@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "common/redact.hpp"
 #include "store/atomic_file.hpp"
@@ -48,14 +49,10 @@ ObjectInfo info_from_headers(std::string key, const http::Response& resp) {
   return info;
 }
 
-Result<struct stat> stat_source(const fs::path& src) {
-  struct stat st{};
-  if (::stat(src.c_str(), &st) != 0) {
-    return Error(errno == ENOENT ? Errc::not_found : Errc::io,
-                 "cannot read " + src.string() + ": " + std::strerror(errno));
-  }
-  if (!S_ISREG(st.st_mode)) return Error(Errc::invalid_input, src.string() + " is not a regular file");
-  return st;
+Result<struct stat> stat_source(const fs::path& src, Symlinks links) {
+  auto file = open_regular_file(src, links);
+  if (!file) return std::move(file).error();
+  return file->st;
 }
 
 // Streams a GET's body into the destination's temporary file, hashing and
@@ -160,9 +157,16 @@ Status S3Store::check_bucket() {
 Result<std::vector<ObjectInfo>> S3Store::list(std::string_view prefix) {
   std::vector<ObjectInfo> out;
   std::string token;
+  // A hostile or broken endpoint can answer "truncated" forever: a listing
+  // stops at a page limit and at the first token that comes back.
+  std::unordered_set<std::string> tokens_seen;
   const int max_keys = cfg_.list_max_keys > 0 ? cfg_.list_max_keys : 1000;
   const std::string what = "listing '" + std::string(prefix) + "'";
-  while (true) {
+  for (size_t pages = 0;; ++pages) {
+    if (pages == cfg_.list_max_pages) {
+      return Error(Errc::protocol, what + ": S3 still says the listing is truncated after " +
+                                       std::to_string(pages) + " pages, the limit (" + describe() + ")");
+    }
     std::string query = "list-type=2&max-keys=" + std::to_string(max_keys);
     if (!prefix.empty()) query += "&prefix=" + uri_encode(prefix, false);
     if (!token.empty()) query += "&continuation-token=" + uri_encode(token, false);
@@ -173,10 +177,20 @@ Result<std::vector<ObjectInfo>> S3Store::list(std::string_view prefix) {
     if (!is_2xx(*resp)) return answer_error(*resp, what);
     auto page = parse_list_objects_v2(resp->body);
     if (!page) return std::move(page).error().context(what);
-    for (auto& o : page->objects) out.push_back(std::move(o));
+    for (auto& o : page->objects) {
+      // Callers map a key to a path (or a deletion) by cutting the prefix
+      // off: a key that is not under it would land somewhere else.
+      if (!o.key.starts_with(prefix)) {
+        return Error(Errc::protocol, what + ": S3 listed the key '" + printable(o.key) +
+                                         "', which is not under the prefix (" + describe() + ")");
+      }
+      out.push_back(std::move(o));
+    }
     if (!page->truncated) break;
-    if (page->next_continuation_token == token) {
-      return Error(Errc::protocol, what + ": S3 repeated the same continuation token");
+    if (!tokens_seen.insert(page->next_continuation_token).second) {
+      return Error(Errc::protocol, what + ": S3 repeated an earlier continuation token after " +
+                                       std::to_string(pages + 1) + " pages (" + describe() +
+                                       "); the listing would never end");
     }
     token = page->next_continuation_token;
   }
@@ -257,7 +271,7 @@ Status S3Store::put_bytes(std::string_view key, std::string_view data, const Put
 
 Status S3Store::put_file(std::string_view key, const fs::path& src, const PutOptions& opts) {
   WS_TRY(check_key(key));
-  auto st = stat_source(src);
+  auto st = stat_source(src, opts.source_links);
   if (!st) return std::move(st).error().context("uploading '" + std::string(key) + "'");
   const double mtime = opts.mtime ? *opts.mtime : mtime_of(*st);
   const auto size = static_cast<uint64_t>(st->st_size);
@@ -269,7 +283,7 @@ Status S3Store::put_single(std::string_view key, const fs::path& src, double mti
   const std::string what = "uploading '" + std::string(key) + "'";
   std::string md5 = opts.md5_hex;
   if (md5.empty()) {
-    auto computed = md5_file_hex(src);
+    auto computed = md5_file_hex(src, 0, UINT64_MAX, opts.source_links);
     if (!computed) return std::move(computed).error().context(what);
     md5 = *computed;
   }
@@ -277,6 +291,7 @@ Status S3Store::put_single(std::string_view key, const fs::path& src, double mti
   req.method = "PUT";
   req.url = url(key, "");
   req.body_file = src;
+  req.body_file_links = opts.source_links;
   req.timeout = kTransferTimeout;
   req.headers.push_back({"Content-Type", opts.content_type.empty() ? "application/octet-stream" : opts.content_type});
   req.headers.push_back({"Content-MD5", base64_md5(md5)});
@@ -293,7 +308,7 @@ Status S3Store::put_multipart(std::string_view key, const fs::path& src, uint64_
   const auto parts = plan_parts(size, cfg_.part_size);
   PartDigests digests;
   if (opts.md5_hex.empty()) {
-    auto d = md5_of_parts(src, parts);
+    auto d = md5_of_parts(src, parts, opts.source_links);
     if (!d) return std::move(d).error().context(what);
     digests = std::move(*d);
   } else {
@@ -331,6 +346,7 @@ Status S3Store::put_multipart(std::string_view key, const fs::path& src, uint64_
       req.method = "PUT";
       req.url = url(key, "partNumber=" + std::to_string(i + 1) + "&" + id_query);
       req.body_file = src;
+      req.body_file_links = opts.source_links;
       req.body_offset = parts[i].offset;
       req.body_length = parts[i].length;
       req.timeout = kTransferTimeout;

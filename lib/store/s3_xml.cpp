@@ -3,14 +3,87 @@
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <sstream>
 
 namespace ws::store {
 namespace pt = boost::property_tree;
 namespace {
 
+// S3's documents nest four or five elements deep. RapidXML and the ptree
+// built from it recurse once per level, so a hostile endpoint's deeply nested
+// answer would overflow the stack: the nesting is measured before parsing.
+constexpr size_t kMaxXmlDepth = 32;
+
+// Skips from `pos` past the next `end`; npos when it never comes.
+size_t skip_past(std::string_view xml, size_t pos, std::string_view end) {
+  const auto at = xml.find(end, pos);
+  return at == std::string_view::npos ? at : at + end.size();
+}
+
+// The deepest element nesting in `xml`, read as RapidXML reads it: comments,
+// CDATA, processing instructions and the DOCTYPE (with its bracketed
+// internal subset) hold no elements, and a quoted attribute value may
+// contain '>' or "/>". Stops counting once past `limit`.
+size_t element_depth(std::string_view xml, size_t limit) {
+  size_t depth = 0;
+  size_t deepest = 0;
+  size_t pos = 0;
+  while (deepest <= limit && (pos = xml.find('<', pos)) != std::string_view::npos) {
+    const auto rest = xml.substr(pos);
+    if (rest.starts_with("<!--")) {
+      pos = skip_past(xml, pos + 4, "-->");
+    } else if (rest.starts_with("<![CDATA[")) {
+      pos = skip_past(xml, pos + 9, "]]>");
+    } else if (rest.starts_with("<?")) {
+      pos = skip_past(xml, pos + 2, "?>");
+    } else if (rest.starts_with("<!")) {
+      int brackets = 0;
+      for (++pos; pos < xml.size(); ++pos) {
+        if (xml[pos] == '[') ++brackets;
+        if (xml[pos] == ']') --brackets;
+        if (xml[pos] == '>' && brackets <= 0) break;
+      }
+    } else if (rest.starts_with("</")) {
+      if (depth > 0) --depth;
+      pos = skip_past(xml, pos + 2, ">");
+    } else {
+      char quote = 0;
+      bool self_closing = false;
+      for (++pos; pos < xml.size(); ++pos) {
+        const char c = xml[pos];
+        if (quote) {
+          if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '>') {
+          self_closing = xml[pos - 1] == '/';
+          break;
+        }
+      }
+      if (!self_closing) deepest = std::max(deepest, ++depth);
+    }
+    if (pos == std::string_view::npos || pos >= xml.size()) break;
+  }
+  return deepest;
+}
+
+// Decimal digits only: the stream a ptree reads numbers with takes "-1" for
+// 2^64-1 and "1e3" for 1.
+std::optional<uint64_t> byte_count(std::string_view text) {
+  uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
 Result<pt::ptree> parse(std::string_view xml, std::string_view what) {
+  if (element_depth(xml, kMaxXmlDepth) > kMaxXmlDepth) {
+    return Error(Errc::protocol, "malformed " + std::string(what) + " XML from S3: elements nested deeper than " +
+                                     std::to_string(kMaxXmlDepth) + " levels");
+  }
   pt::ptree tree;
   try {
     std::istringstream in{std::string(xml)};
@@ -67,7 +140,7 @@ Result<ListPage> parse_list_objects_v2(std::string_view xml) {
     if (name != "Contents") continue;
     ObjectInfo info;
     info.key = node.get<std::string>("Key", "");
-    const auto size = node.get_optional<uint64_t>("Size");
+    const auto size = byte_count(node.get<std::string>("Size", ""));
     if (info.key.empty() || !size) return Error(Errc::protocol, "S3 listing entry without Key or Size");
     info.size = *size;
     info.etag = unquote_etag(node.get<std::string>("ETag", ""));

@@ -18,6 +18,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/regular_file.hpp"
 
 namespace ws::store {
 
@@ -33,12 +34,20 @@ struct PutOptions {
   std::optional<double> mtime;   // written as X-Amz-Meta-Mtime
   std::string md5_hex;           // when the caller already knows it (saves a read)
   std::string content_type;      // default application/octet-stream
+  // put_file's source is opened as open_regular_file() opens it: never a
+  // FIFO or device; with Symlinks::refuse, not through any symlink
+  // (mirror_up passes the path its scan resolved, so a link swapped in
+  // afterwards is refused instead of followed out of the tree).
+  Symlinks source_links = Symlinks::follow;
 };
 
 struct DeleteFailure {
   std::string key;
   std::string message;           // S3 error code and message
 };
+
+// 10,000 pages of 1,000 keys: ten million objects under one prefix.
+inline constexpr size_t kDefaultListMaxPages = 10000;
 
 struct StoreConfig {
   std::string endpoint;          // http(s)://host[:port] or file:///abs/dir
@@ -51,6 +60,9 @@ struct StoreConfig {
   uint64_t part_size = 16ull << 20;
   int part_parallelism = 4;
   int list_max_keys = 1000;      // ListObjectsV2 page size (tests lower it to cross pages)
+  // A listing still truncated after this many pages is an error: an endpoint
+  // that never ends a listing must not grow memory without bound.
+  size_t list_max_pages = kDefaultListMaxPages;
 };
 
 class Store {

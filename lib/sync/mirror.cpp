@@ -39,11 +39,11 @@ struct LocalHash {
   bool cacheable = false;  // unchanged while read, and not modified within the racy window
 };
 
-LocalHash hash_local(const fs::path& root, const LocalFile& f) {
+LocalHash hash_local(const LocalFile& f) {
   const int64_t started = wall_clock_ns();
-  auto md5 = store::md5_file_hex(root / f.rel);
+  auto md5 = store::md5_file_hex(f.source, 0, UINT64_MAX, Symlinks::refuse);
   struct stat st {};
-  if (::stat((root / f.rel).c_str(), &st) != 0 && errno == ENOENT) return {LocalHash::Outcome::vanished, "", Error(), false};
+  if (::lstat(f.source.c_str(), &st) != 0 && errno == ENOENT) return {LocalHash::Outcome::vanished, "", Error(), false};
   if (!md5) return {LocalHash::Outcome::failed, "", std::move(md5).error(), false};
   const int64_t mtime = int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   const bool cacheable = static_cast<uint64_t>(st.st_size) == f.size && mtime == f.mtime_ns &&
@@ -63,7 +63,7 @@ class MirrorCycle {
     auto filter = ExcludeFilter::compile(opts_.excludes);
     if (!filter) return std::move(filter).error();
     filter_ = std::move(*filter);
-    auto scan = scan_tree(root_, filter_, opts_.max_file_size, log_);
+    auto scan = scan_tree(root_, filter_, opts_.max_file_size, log_, opts_.confine_to);
     if (!scan) return std::move(scan).error().context("mirroring " + root_.string());
     scan_ = std::move(*scan);
     summary_.files = scan_.files.size();
@@ -91,7 +91,7 @@ class MirrorCycle {
     }
     std::string md5 = md5_[i];
     if (md5.empty()) {
-      LocalHash h = hash_local(root_, f);
+      LocalHash h = hash_local(f);
       std::lock_guard lock(mu_);
       if (!record_hash(i, h)) return;
       md5 = std::move(h.md5);
@@ -101,8 +101,9 @@ class MirrorCycle {
     // the exact fraction to double rounding (rclone keeps nanoseconds).
     put.mtime = double(f.mtime_ns / 1'000'000'000) + double(f.mtime_ns % 1'000'000'000) / 1e9;
     put.md5_hex = md5;
+    put.source_links = Symlinks::refuse;
     const std::string key = key_of(f.rel);
-    auto st = store_.put_file(key, root_ / f.rel, put);
+    auto st = store_.put_file(key, f.source, put);
     if (!st && is_store_outage(st.error().code)) batch.outage = true;
     {
       std::lock_guard lock(mu_);
@@ -195,7 +196,7 @@ class MirrorCycle {
       }
     }
     run_parallel(misses.size(), std::min(opts_.parallel, 4), [&](size_t m) {
-      LocalHash h = hash_local(root_, files[misses[m]]);
+      LocalHash h = hash_local(files[misses[m]]);
       std::lock_guard lock(mu_);
       record_hash(misses[m], h);
     });

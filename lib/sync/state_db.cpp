@@ -1,5 +1,6 @@
 #include "sync/state_db.hpp"
 
+#include <cstring>
 #include <system_error>
 
 namespace ws::sync {
@@ -51,11 +52,23 @@ class Transaction {
   bool done_ = false;
 };
 
+// SQLite's message, and the system's when a system call failed under it:
+// "database or disk is full" alone hides ENOSPC from EIO or EDQUOT.
+std::string sqlite_reason(sqlite3* db) {
+  if (db == nullptr) return "out of memory";
+  std::string reason = sqlite3_errmsg(db);
+  int err = sqlite3_system_errno(db);
+  if (err == 0) sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &err);
+  if (err != 0) reason += std::string(" (") + std::strerror(err) + ")";
+  return reason;
+}
+
 }  // namespace
 
 Error StateDb::sql_error(std::string_view what) const {
-  return Error(Errc::io, std::string("sync state database: ") + std::string(what) + ": " +
-                             (db_ ? sqlite3_errmsg(db_.get()) : "not open"));
+  const std::string where = file_.empty() ? "" : " " + file_.string();
+  return Error(Errc::io, "sync state database" + where + ": " + std::string(what) + ": " +
+                             (db_ ? sqlite_reason(db_.get()) : "not open"));
 }
 
 Status StateDb::exec(const char* sql) {
@@ -77,8 +90,7 @@ Result<StateDb> StateDb::open(const std::filesystem::path& file) {
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   SqliteHandle handle(raw);
   if (rc != SQLITE_OK) {
-    return Error(Errc::io, "cannot open sync state database " + file.string() + ": " +
-                               (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    return Error(Errc::io, "cannot open sync state database " + file.string() + ": " + sqlite_reason(raw));
   }
   sqlite3_busy_timeout(raw, 5000);
   StateDb db(std::move(handle));

@@ -76,6 +76,10 @@ struct MirrorOptions {
   int verify_every = 10;                // list the prefix in full at least every Nth cycle (1 = always)
   bool dry_run = false;                 // decide and report, transfer nothing
   const std::atomic<bool>* cancel = nullptr;  // set to stop between files (Errc::cancelled)
+  // Symlinks are followed only while their target stays below this directory
+  // (the workspace root); others are skipped with a warning. Empty: the
+  // local root itself.
+  fs::path confine_to;
 };
 
 struct CopyOptions {

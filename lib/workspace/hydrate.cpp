@@ -8,6 +8,7 @@
 #include <system_error>
 #include <thread>
 
+#include "common/exception_guard.hpp"
 #include "git/git.hpp"
 #include "spec/layout.hpp"
 #include "store/object_key.hpp"
@@ -193,9 +194,7 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
   return {};
 }
 
-}  // namespace
-
-Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
+Result<HydrateReport> hydrate_unguarded(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
   HydrateReport report;
   const fs::path root(cfg.workspace_root);
   WS_TRY(create_layout(LayoutOptions{root, cfg.runner_state_dir, true}, log));
@@ -227,10 +226,12 @@ Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts
   Status trees;
   {
     std::jthread git_thread([&] {
-      const GitAccess access = resolve_git_access(cfg, shared_log);
-      clone_repos(cfg, access, git_side, shared_log);
-      clone_workflow(cfg, access, git_side, shared_log);
-      repo_states = restore_repo_states(**store, cfg, access, cache, git_side, shared_log);
+      repo_states = catch_exceptions("cloning and restoring repos", [&] {
+        const GitAccess access = resolve_git_access(cfg, shared_log);
+        clone_repos(cfg, access, git_side, shared_log);
+        clone_workflow(cfg, access, git_side, shared_log);
+        return restore_repo_states(**store, cfg, access, cache, git_side, shared_log);
+      });
     });
     trees = download_trees(**store, cfg, cache, opts.parallel, report, shared_log);
   }
@@ -251,6 +252,12 @@ Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts
                std::to_string(report.repos_restored) + " repo state(s) restored" +
                (report.unsafe_keys > 0 ? ", " + std::to_string(report.unsafe_keys) + " unsafe key(s) refused" : ""));
   return report;
+}
+
+}  // namespace
+
+Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
+  return catch_exceptions("hydrate", [&] { return hydrate_unguarded(cfg, opts, log); });
 }
 
 }  // namespace ws::workspace

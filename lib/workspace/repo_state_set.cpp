@@ -32,15 +32,34 @@ std::string in_place_key(std::string_view prefix, std::string_view file) {
   return std::string(prefix) + std::string(file);
 }
 
-Result<std::optional<SetManifest>> fetch_manifest_at(store::Store& store, const std::string& key) {
+// A manifest that does not parse is treated as absent: whoever wrote it, the
+// set it describes cannot be trusted, and the other manifest (or the files
+// as they are) still can.
+Result<std::optional<SetManifest>> fetch_manifest_at(store::Store& store, const std::string& key,
+                                                     const Logger& log) {
   auto bytes = store.get_bytes(key);
   if (!bytes) {
     if (bytes.error().code == Errc::not_found) return std::optional<SetManifest>();
     return std::move(bytes).error();
   }
   auto m = manifest_from_json(*bytes);
-  if (!m) return std::move(m).error().context(key);
+  if (!m) {
+    log.warn("repo_state.bad_manifest", key + ": " + m.error().message + "; treating it as absent");
+    return std::optional<SetManifest>();
+  }
   return std::optional<SetManifest>(std::move(*m));
+}
+
+// A size as JSON may spell it: a non-negative integer that fits 64 bits.
+// Boost.JSON keeps -1 as int64 and 1.5, 1e30 or 2^64 as double.
+std::optional<uint64_t> byte_count(const json::value& v) {
+  if (v.is_uint64()) return v.get_uint64();
+  if (v.is_int64() && v.get_int64() >= 0) return static_cast<uint64_t>(v.get_int64());
+  return std::nullopt;
+}
+
+bool is_md5_hex(std::string_view s) {
+  return s.size() == 32 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 // The MD5 of a stored object: from the listing when it has one, else from a
@@ -117,13 +136,19 @@ Result<SetManifest> manifest_from_json(std::string_view text) {
     const auto* o = val.if_object();
     const std::string file(name);
     if (o == nullptr || !is_set_file(file) || !o->contains("md5") || !o->at("md5").is_string() ||
-        !o->contains("size") || !o->at("size").is_number()) {
+        !o->contains("size")) {
       return Error(Errc::protocol, "repo-state manifest has a malformed entry '" + file + "'");
     }
-    SetEntry e;
-    e.md5_hex = std::string(o->at("md5").get_string());
-    e.size = json::value_to<uint64_t>(o->at("size"));
-    m[file] = std::move(e);
+    const auto size = byte_count(o->at("size"));
+    if (!size) {
+      return Error(Errc::protocol, "repo-state manifest entry '" + file + "': size " +
+                                       json::serialize(o->at("size")) + " is not a byte count (0 to 2^64-1)");
+    }
+    const std::string md5(o->at("md5").get_string());
+    if (!is_md5_hex(md5)) {
+      return Error(Errc::protocol, "repo-state manifest entry '" + file + "': md5 is not 32 lower-case hex digits");
+    }
+    m[file] = SetEntry{md5, *size};
   }
   return m;
 }
@@ -141,8 +166,8 @@ Result<SetManifest> manifest_of_dir(const fs::path& dir) {
   return m;
 }
 
-Result<std::optional<SetManifest>> fetch_manifest(store::Store& store, std::string_view prefix) {
-  return fetch_manifest_at(store, in_place_key(prefix, kSetManifestName));
+Result<std::optional<SetManifest>> fetch_manifest(store::Store& store, std::string_view prefix, const Logger& log) {
+  return fetch_manifest_at(store, in_place_key(prefix, kSetManifestName), log);
 }
 
 Status upload_set(store::Store& store, std::string_view prefix, const fs::path& dir,
@@ -213,12 +238,12 @@ Result<SetSource> download_set(store::Store& store, std::string_view prefix,
 
   std::optional<SetManifest> pending, committed;
   if (by_key.contains(pending_key(prefix, kSetManifestName))) {
-    auto p = fetch_manifest_at(store, pending_key(prefix, kSetManifestName));
+    auto p = fetch_manifest_at(store, pending_key(prefix, kSetManifestName), log);
     if (!p) return std::move(p).error();
     pending = std::move(*p);
   }
   if (by_key.contains(in_place_key(prefix, kSetManifestName))) {
-    auto m = fetch_manifest_at(store, in_place_key(prefix, kSetManifestName));
+    auto m = fetch_manifest_at(store, in_place_key(prefix, kSetManifestName), log);
     if (!m) return std::move(m).error();
     committed = std::move(*m);
   }

@@ -54,8 +54,10 @@ Status upload_set(store::Store& store, std::string_view prefix, const std::files
                   const SetManifest& manifest, const std::optional<SetManifest>& previous,
                   const Logger& log);
 
-// Reads the manifest in place; nullopt when there is none.
-Result<std::optional<SetManifest>> fetch_manifest(store::Store& store, std::string_view prefix);
+// Reads the manifest in place; nullopt when there is none, or when it is
+// malformed (a warning says so: it is treated as absent).
+Result<std::optional<SetManifest>> fetch_manifest(store::Store& store, std::string_view prefix,
+                                                  const Logger& log);
 
 enum class SetSource {
   pending,   // a set whose writing was interrupted after its files were all stored

@@ -2,13 +2,16 @@
 
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include <array>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
+
+#include "common/regular_file.hpp"
 
 namespace ws::workspace {
 namespace fs = std::filesystem;
@@ -33,8 +36,9 @@ enum class Outcome { done, busy, failed };
 Outcome checkpoint_one(const fs::path& file, std::chrono::milliseconds busy_timeout,
                        std::string& why) {
   sqlite3* raw = nullptr;
-  // No URI, no create: a database that vanished since the scan is not made anew.
-  const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  // No URI, no create: a database that vanished since the scan is not made
+  // anew; no symlink: one swapped in since the header check is not followed.
+  const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, nullptr);
   DbHandle db(raw);
   if (rc != SQLITE_OK) {
     why = db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc);
@@ -61,14 +65,17 @@ Outcome checkpoint_one(const fs::path& file, std::chrono::milliseconds busy_time
 
 }  // namespace
 
-bool is_sqlite_database(const fs::path& file) {
+Result<bool> has_sqlite_header(const fs::path& file) {
   static constexpr std::array<char, 16> kHeader = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                                    'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
-  std::ifstream in(file, std::ios::binary);
+  // The runner owns this tree: a FIFO or a link in the database's place must
+  // neither block the sidecar nor lead it elsewhere.
+  auto in = open_regular_file(file, Symlinks::refuse_last);
+  if (!in) return std::move(in).error();
   std::array<char, 16> head{};
-  if (!in.read(head.data(), head.size())) return false;
-  return head == kHeader;
+  return ::pread(in->fd.get(), head.data(), head.size(), 0) == ssize_t(head.size()) && head == kHeader;
 }
+
 
 CheckpointReport checkpoint_databases(const fs::path& dir, const Logger& log,
                                       std::chrono::milliseconds busy_timeout) {
@@ -87,7 +94,11 @@ CheckpointReport checkpoint_databases(const fs::path& dir, const Logger& log,
     if (it->file_size(type_ec) == 0 || type_ec) continue;
     const fs::path file =
         it->path().parent_path() / wal_name.substr(0, wal_name.size() - kWalSuffix.size());
-    if (fs::is_symlink(file, type_ec) || !is_sqlite_database(file)) continue;
+    auto header = has_sqlite_header(file);
+    if (!header && header.error().code != Errc::not_found) {
+      log.warn("sqlite.not_checkpointed", "not checkpointing " + file.string() + ": " + header.error().message);
+    }
+    if (!header || !*header) continue;
     ++report.databases;
     std::string why;
     switch (checkpoint_one(file, busy_timeout, why)) {

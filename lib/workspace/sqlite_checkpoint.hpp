@@ -9,12 +9,15 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/error.hpp"
 #include "common/log.hpp"
 
 namespace ws::workspace {
 
-// True when the file starts with the 16-byte header "SQLite format 3\0".
-bool is_sqlite_database(const std::filesystem::path& file);
+// True when the file starts with the 16-byte header "SQLite format 3\0";
+// Result<bool>: an error when it is no regular file (a FIFO, a symlink) or
+// cannot be read, each opened without blocking or following a final link.
+Result<bool> has_sqlite_header(const std::filesystem::path& file);
 
 struct CheckpointReport {
   int databases = 0;     // SQLite databases with a non-empty -wal file found

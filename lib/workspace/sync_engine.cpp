@@ -11,6 +11,7 @@
 #include <system_error>
 #include <thread>
 
+#include "common/exception_guard.hpp"
 #include "git/git.hpp"
 #include "spec/layout.hpp"
 #include "sync/sync.hpp"
@@ -45,6 +46,7 @@ struct SyncEngine::Impl {
   Status backup_one(const std::string& name, const fs::path& repo, CycleReport& report);
   Result<std::optional<SetManifest>> previous_set(const std::string& prefix);
   Status mirror_trees(CycleReport& report);
+  Result<CycleReport> run_cycle(bool backup_repos, const CycleOptions& what);
 };
 
 Result<std::unique_ptr<SyncEngine>> SyncEngine::open(const spec::Config& cfg, const EngineOptions& opts,
@@ -76,7 +78,7 @@ SyncEngine::~SyncEngine() = default;
 // that set is adopted (its manifest written from the listing) so that it
 // stays the fallback while the first new set is written.
 Result<std::optional<SetManifest>> SyncEngine::Impl::previous_set(const std::string& prefix) {
-  auto m = fetch_manifest(*store, prefix);
+  auto m = fetch_manifest(*store, prefix, log);
   if (!m || *m) return m;
   auto listed = store->list(prefix);
   if (!listed) return std::move(listed).error();
@@ -189,6 +191,7 @@ Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
   mo.max_file_size = cfg.max_sync_size;
   mo.parallel = opts.parallel;
   mo.state_db = cache / "sync-state.db";
+  mo.confine_to = root;
   auto results = sync::mirror_up_trees(*store, trees, mo, log);
   Status first;
   for (size_t t = 0; t < names.size(); ++t) {
@@ -221,7 +224,11 @@ Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
 }
 
 Result<CycleReport> SyncEngine::run_cycle(bool backup_repos, const CycleOptions& what) {
-  Impl& d = *impl_;
+  return catch_exceptions("sync cycle", [&] { return impl_->run_cycle(backup_repos, what); });
+}
+
+Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOptions& what) {
+  Impl& d = *this;
   const auto t0 = std::chrono::steady_clock::now();
   CycleReport report;
   Status first;
@@ -238,7 +245,11 @@ Result<CycleReport> SyncEngine::run_cycle(bool backup_repos, const CycleOptions&
   Status repos_status, trees_status;
   {
     std::optional<std::jthread> repo_thread;
-    if (what.repos && backup_repos) repo_thread.emplace([&] { repos_status = d.backup_repos(repo_report); });
+    if (what.repos && backup_repos) {
+      repo_thread.emplace([&] {
+        repos_status = catch_exceptions("backing up repos", [&] { return d.backup_repos(repo_report); });
+      });
+    }
     if (what.trees) trees_status = d.mirror_trees(report);
   }
   report.repos_backed_up = repo_report.repos_backed_up;

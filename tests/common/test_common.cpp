@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+
 #include "common/error.hpp"
+#include "common/exception_guard.hpp"
+#include "common/log.hpp"
 #include "common/redact.hpp"
 
 TEST_CASE("redact_url drops userinfo from https URLs") {
@@ -40,4 +44,38 @@ TEST_CASE("Result carries a value or an error with context") {
   CHECK(bad.error().code == ws::Errc::not_found);
   auto e = ws::Error(ws::Errc::io, "disk full").context("writing a.txt");
   CHECK(e.message == "writing a.txt: disk full");
+}
+
+TEST_CASE("catch_exceptions turns an escaped exception into an internal error naming the work") {
+  auto thrown = ws::catch_exceptions("sync cycle", []() -> ws::Result<int> { throw std::out_of_range("size -1"); });
+  REQUIRE_FALSE(thrown);
+  CHECK(thrown.error().code == ws::Errc::internal);
+  CHECK(thrown.error().message == "sync cycle: unexpected exception: size -1");
+  auto fine = ws::catch_exceptions("sync cycle", []() -> ws::Result<int> { return 7; });
+  REQUIRE(fine);
+  CHECK(*fine == 7);
+}
+
+TEST_CASE("a text log line cannot be forged by a newline in a key or file name") {
+  const ws::LogEvent e{ws::LogLevel::warn, "sync.skipped", "skipping a\n2026-12-03T00:00:00Z error FORGED\r\x1b[2J"};
+  const auto line = ws::format_text_line(e, "2026-12-03T10:00:00Z");
+  CHECK(line == "2026-12-03T10:00:00Z warn  skipping a\\x0a2026-12-03T00:00:00Z error FORGED\\x0d\\x1b[2J");
+  CHECK(line.find('\n') == std::string::npos);
+}
+
+TEST_CASE("printable keeps valid UTF-8 and escapes invalid bytes and C1 controls") {
+  CHECK(ws::printable("caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80");
+  CHECK(ws::printable("a\xff" "b") == "a\\xffb");
+  CHECK(ws::printable("\xc3") == "\\xc3");                      // cut short
+  CHECK(ws::printable("\xc0\xaf") == "\\xc0\\xaf");             // overlong '/'
+  CHECK(ws::printable("\xed\xa0\x80") == "\\xed\\xa0\\x80");    // a UTF-16 surrogate
+  CHECK(ws::printable("\xc2\x9b" "1m") == "\\xc2\\x9b1m");      // C1 CSI
+  CHECK(ws::printable(std::string_view("nul\0here", 8)) == "nul\\x00here");
+}
+
+TEST_CASE("a JSON log line is valid UTF-8 JSON whatever bytes the message carries") {
+  const ws::LogEvent e{ws::LogLevel::error, "store.bad", "file \"x\\y\"\n\xff\xfe end"};
+  CHECK(ws::format_json_line(e, "T") ==
+        "{\"time\":\"T\",\"level\":\"error\",\"event\":\"store.bad\","
+        "\"message\":\"file \\\"x\\\\y\\\"\\\\x0a\\\\xff\\\\xfe end\"}");
 }

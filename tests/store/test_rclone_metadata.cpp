@@ -21,3 +21,11 @@ TEST_CASE("mtimes rclone wrote parse back, garbage does not") {
   CHECK_FALSE(parse_mtime("12abc").has_value());
   CHECK_FALSE(parse_mtime("nan").has_value());
 }
+
+TEST_CASE("an mtime beyond the year 9999 either way is no mtime, not a wrapped one") {
+  CHECK_FALSE(parse_mtime("1e300").has_value());
+  CHECK_FALSE(parse_mtime("-1e300").has_value());
+  CHECK_FALSE(parse_mtime("253402300800").has_value());
+  CHECK(parse_mtime("253402300799") == 253402300799.0);
+  CHECK(parse_mtime("-86400") == -86400.0);
+}

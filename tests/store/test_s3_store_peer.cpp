@@ -432,3 +432,98 @@ TEST_CASE("virtual-hosted addressing puts the bucket in the host name") {
   cfg.bucket = "missing";
   CHECK(store_contract::open(cfg)->check_bucket().error().code == Errc::not_found);
 }
+
+namespace {
+
+ws::store::StoreConfig beast_config(const wstest::BeastServer& server) {
+  ws::store::StoreConfig cfg;
+  cfg.endpoint = server.url();
+  cfg.bucket = "b";
+  cfg.access_key = "AK";
+  cfg.secret_key = "SK";
+  return cfg;
+}
+
+std::string truncated_page(const std::string& key, const std::string& next_token) {
+  return "<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>" + next_token +
+         "</NextContinuationToken><Contents><Key>" + key + "</Key><Size>1</Size></Contents></ListBucketResult>";
+}
+
+}  // namespace
+
+TEST_CASE("a listing nested too deep is a protocol error, not a stack overflow") {
+  wstest::BeastServer server;
+  server.route("GET", "/b", [](const wstest::HttpRequest&) {
+    std::string deep = "<ListBucketResult>";
+    for (int i = 0; i < 500000; ++i) deep += "<a>";
+    return wstest::HttpReply::text(200, deep);
+  });
+  auto listed = store_contract::open(beast_config(server))->list("ns/");
+  REQUIRE_FALSE(listed);
+  CHECK(listed.error().code == Errc::protocol);
+  CHECK(listed.error().message.find("nested deeper") != std::string::npos);
+  CHECK(listed.error().message.find("listing 'ns/'") != std::string::npos);
+}
+
+TEST_CASE("a listing that stays truncated with fresh tokens stops at the page limit") {
+  wstest::BeastServer server;
+  std::atomic<int> served{0};
+  server.route("GET", "/b", [&](const wstest::HttpRequest&) {
+    const auto n = std::to_string(served++);
+    return wstest::HttpReply::text(200, truncated_page("ns/k" + n, "token-" + n));
+  });
+  auto cfg = beast_config(server);
+  cfg.list_max_pages = 25;
+  auto listed = store_contract::open(cfg)->list("ns/");
+  REQUIRE_FALSE(listed);
+  CHECK(listed.error().code == Errc::protocol);
+  CHECK(listed.error().message.find("truncated after 25 pages") != std::string::npos);
+  CHECK(served == 25);
+  CHECK(ws::store::StoreConfig{}.list_max_pages >= 10000);
+}
+
+TEST_CASE("a listing whose continuation tokens come round again is an error") {
+  wstest::BeastServer server;
+  server.route("GET", "/b", [](const wstest::HttpRequest& r) {
+    // t1 -> t2 -> t3 -> t1 -> ...: never the token just sent, yet endless.
+    const auto q = r.query();
+    const auto at = q.find("continuation-token=t");
+    const int n = at == std::string::npos ? 0 : q[at + 20] - '0';
+    return wstest::HttpReply::text(200, truncated_page("ns/k" + std::to_string(n), "t" + std::to_string(n % 3 + 1)));
+  });
+  auto listed = store_contract::open(beast_config(server))->list("ns/");
+  REQUIRE_FALSE(listed);
+  CHECK(listed.error().code == Errc::protocol);
+  CHECK(listed.error().message.find("repeated an earlier continuation token after 4 pages") != std::string::npos);
+  CHECK(server.request_count("/b") == 4);
+}
+
+TEST_CASE("a listed key outside the requested prefix is refused, never mapped by offset") {
+  wstest::BeastServer server;
+  server.route("GET", "/b", [](const wstest::HttpRequest&) {
+    return wstest::HttpReply::text(200,
+        "<ListBucketResult><IsTruncated>false</IsTruncated>"
+        "<Contents><Key>ns/s/file-uploads/ok.txt</Key><Size>1</Size></Contents>"
+        "<Contents><Key>ns/s/artifacts/a&#10;b.txt</Key><Size>1</Size></Contents></ListBucketResult>");
+  });
+  auto listed = store_contract::open(beast_config(server))->list("ns/s/file-uploads/");
+  REQUIRE_FALSE(listed);
+  CHECK(listed.error().code == Errc::protocol);
+  CHECK(listed.error().message.find("'ns/s/artifacts/a\\x0ab.txt', which is not under the prefix") !=
+        std::string::npos);
+}
+
+TEST_CASE("an X-Amz-Meta-Mtime beyond any calendar leaves the download's own time, not 1901") {
+  wstest::BeastServer server;
+  server.route("GET", "/b/obj", [](const wstest::HttpRequest&) {
+    auto reply = wstest::HttpReply::text(200, "body");
+    reply.headers.push_back({"ETag", "\"" + ws::store::md5_hex("body") + "\""});
+    reply.headers.push_back({"X-Amz-Meta-Mtime", "1e300"});
+    return reply;
+  });
+  wstest::TempDir dir;
+  auto got = store_contract::open(beast_config(server))->get_file("obj", dir / "obj");
+  WS_REQUIRE_OK(got);
+  CHECK_FALSE(got->mtime.has_value());
+  CHECK(fs::last_write_time(dir / "obj") >= fs::file_time_type::clock::now() - std::chrono::minutes(1));
+}

@@ -43,6 +43,12 @@ TEST_CASE("malformed or inconsistent listings are protocol errors, not wrong ans
             .error().code == Errc::protocol);
   CHECK(parse_list_objects_v2("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>")
             .error().code == Errc::protocol);
+  for (const char* size : {"-1", "1.5", "1e3", "18446744073709551616", " 1"}) {
+    CAPTURE(size);
+    CHECK(parse_list_objects_v2(std::string("<ListBucketResult><Contents><Key>k</Key><Size>") + size +
+                                "</Size></Contents></ListBucketResult>")
+              .error().code == Errc::protocol);
+  }
 }
 
 TEST_CASE("an S3 error document gives its code and message") {
@@ -100,4 +106,30 @@ TEST_CASE("S3 answers map to error codes, keep the S3 code and message, and lose
   const auto slow = s3_response_error(resp, "put", "AKID123", "s3cr3t");
   CHECK(slow.code == Errc::store);
   CHECK(slow.message == "put: S3 answered HTTP 503 SlowDown: Reduce your request rate.");
+}
+
+TEST_CASE("XML nested deeper than any S3 document is refused before it is parsed") {
+  std::string deep;
+  for (int i = 0; i < 200000; ++i) deep += "<a>";
+  const auto listing = parse_list_objects_v2("<ListBucketResult>" + deep);
+  REQUIRE_FALSE(listing);
+  CHECK(listing.error().code == Errc::protocol);
+  CHECK(listing.error().message.find("nested deeper than 32") != std::string::npos);
+  CHECK(parse_upload_id("<InitiateMultipartUploadResult>" + deep).error().code == Errc::protocol);
+  CHECK(parse_delete_result(deep).error().code == Errc::protocol);
+  CHECK_FALSE(parse_error_document("<Error>" + deep).has_value());
+}
+
+TEST_CASE("the nesting count sees through quoted attributes, comments, CDATA and DOCTYPE") {
+  std::string deep;
+  for (int i = 0; i < 40; ++i) deep += "<a x=\"/>\" y='</a>'>";
+  CHECK(parse_list_objects_v2("<ListBucketResult>" + deep).error().message.find("nested deeper") !=
+        std::string::npos);
+  // Markup that holds no elements does not count, so real documents with it still parse.
+  std::string flat = "<!DOCTYPE r [<!ELEMENT r ANY>]><!-- <a><a> --><ListBucketResult><Name><![CDATA[<a><a>]]></Name>";
+  for (int i = 0; i < 40; ++i) flat += "<!-- <a> --><?pi <a> ?><Contents><Key>k</Key><Size>1</Size></Contents>";
+  flat += "</ListBucketResult>";
+  const auto page = parse_list_objects_v2(flat);
+  REQUIRE_MESSAGE(page.ok(), (page ? std::string() : page.error().message));
+  CHECK(page->objects.size() == 40);
 }

@@ -46,16 +46,71 @@ TEST_CASE("scan lists regular files sorted, with sizes, skipping excluded trees 
   CHECK(s.skipped.empty());
 }
 
-TEST_CASE("scan follows symlinks to files and directories") {
-  wstest::TempDir t("scan");
+TEST_CASE("scan follows symlinks to files and directories inside the confining root") {
+  wstest::TempDir ws("scan-ws");
+  wstest::write_file(ws / "other/d/f.txt", "f");
+  wstest::write_file(ws / "other/g.txt", "gg");
+  fs::create_directories(ws / "tree");
+  fs::create_directory_symlink("../other/d", ws / "tree/linkdir");
+  fs::create_symlink(ws / "other/g.txt", ws / "tree/linkfile");
+  auto f = ExcludeFilter::compile(default_excludes());
+  auto s = scan_tree(ws / "tree", *f, 1 << 20, {}, ws.path());
+  REQUIRE(s.ok());
+  CHECK(rels(*s) == std::vector<std::string>{"linkdir/f.txt", "linkfile"});
+  CHECK(s->files[1].size == 2);
+  CHECK(s->skipped.empty());
+  // What an upload opens: the targets, with no symlink left on the way.
+  CHECK(s->files[0].source == fs::canonical(ws / "other/d/f.txt").string());
+  CHECK(s->files[1].source == fs::canonical(ws / "other/g.txt").string());
+}
+
+TEST_CASE("a symlink leading out of the confining root is skipped with a warning naming it") {
+  wstest::TempDir ws("scan-ws");
   wstest::TempDir outside("scan-out");
   wstest::write_file(outside / "d/f.txt", "f");
-  wstest::write_file(outside / "g.txt", "gg");
-  fs::create_directory_symlink(outside / "d", t / "linkdir");
-  fs::create_symlink(outside / "g.txt", t / "linkfile");
-  const auto s = scan(t.path());
-  CHECK(rels(s) == std::vector<std::string>{"linkdir/f.txt", "linkfile"});
-  CHECK(s.files[1].size == 2);
+  wstest::write_file(outside / "passwd", "root:x:0:0");
+  wstest::write_file(ws / "tree/ok.txt", "ok");
+  wstest::write_file(ws / "sibling.txt", "in the workspace, outside the tree");
+  fs::create_symlink("/proc/self/environ", ws / "tree/environ");
+  fs::create_symlink(outside / "passwd", ws / "tree/passwd");
+  fs::create_directory_symlink(outside / "d", ws / "tree/elsewhere");
+  fs::create_directory_symlink("/proc/self", ws / "tree/proc");
+  fs::create_symlink("../sibling.txt", ws / "tree/sibling");
+  std::vector<std::string> warnings;
+  ws::Logger log([&](const ws::LogEvent& e) {
+    if (e.level == ws::LogLevel::warn) warnings.emplace_back(std::string(e.event) + " " + std::string(e.message));
+  });
+  auto f = ExcludeFilter::compile({});
+  auto s = scan_tree(ws / "tree", *f, 1 << 20, log, ws.path());
+  REQUIRE(s.ok());
+  CHECK(rels(*s) == std::vector<std::string>{"ok.txt", "sibling"});
+  for (const auto* link : {"environ", "passwd", "elsewhere", "proc"}) {
+    CAPTURE(link);
+    CHECK(skipped(*s, link));
+    CHECK(std::any_of(warnings.begin(), warnings.end(), [&](const std::string& w) {
+      return w.starts_with("sync.skipped ") && w.find((ws / "tree" / link).string()) != std::string::npos &&
+             w.find("leads out of") != std::string::npos;
+    }));
+  }
+  for (const auto& i : s->skipped) CHECK(i.code == ws::Errc::unsafe_path);
+
+  // Without a confining root the tree itself confines: the sibling goes too.
+  auto alone = scan_tree(ws / "tree", *f, 1 << 20);
+  REQUIRE(alone.ok());
+  CHECK(rels(*alone) == std::vector<std::string>{"ok.txt"});
+  CHECK(skipped(*alone, "sibling"));
+}
+
+TEST_CASE("a tree root that is itself a symlink out of the confining root is refused") {
+  wstest::TempDir ws("scan-ws");
+  wstest::TempDir outside("scan-out");
+  wstest::write_file(outside / "f.txt", "f");
+  fs::create_directory_symlink(outside.path(), ws / "artifacts");
+  auto f = ExcludeFilter::compile({});
+  auto s = scan_tree(ws / "artifacts", *f, 1 << 20, {}, ws.path());
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().code == ws::Errc::unsafe_path);
+  CHECK(s.error().message.find((ws / "artifacts").string()) != std::string::npos);
 }
 
 TEST_CASE("a symlink loop is skipped with a reason, the rest is scanned") {

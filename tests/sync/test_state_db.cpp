@@ -1,4 +1,8 @@
 #include <doctest/doctest.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cstring>
 
 #include "support.hpp"
 #include "sync/state_db.hpp"
@@ -49,4 +53,26 @@ TEST_CASE("a file that is not a database is an io error, not a crash") {
   auto db = StateDb::open(t / "state.db");
   REQUIRE_FALSE(db.ok());
   CHECK(db.error().code == ws::Errc::io);
+}
+
+TEST_CASE("a write the system refuses says why, not only SQLite's summary") {
+  wstest::TempDir t("statedb");
+  // A file size limit makes every write past it fail with EFBIG, as a full
+  // disk makes them fail with ENOSPC.
+  struct rlimit old {};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &old) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit tiny = old;
+  tiny.rlim_cur = 1024;
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &tiny) == 0);
+  auto db = StateDb::open(t / "state.db");
+  ws::Status written;
+  if (db) written = db->update_hashes("/root", {{"a", {1, 2, 3, std::string(4096, 'x')}}}, {});
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  REQUIRE_FALSE((db.ok() && written.ok()));
+  const ws::Error error = db ? written.error() : db.error();
+  CHECK(error.code == ws::Errc::io);
+  CHECK_MESSAGE(error.message.find(std::strerror(EFBIG)) != std::string::npos, error.message);
+  CHECK(error.message.find((t / "state.db").string()) != std::string::npos);
 }

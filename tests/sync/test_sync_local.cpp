@@ -493,3 +493,66 @@ TEST_CASE("dry run decides without transferring") {
   CHECK(r->transferred == 3);
   CHECK(keys_of(*st, "p/").empty());
 }
+
+TEST_CASE("links out of the workspace never upload what they point to; links inside it do") {
+  wstest::TempDir t("sync");
+  auto st = local_store(t);
+  wstest::TempDir outside("sync-out");
+  wstest::write_file(outside / "passwd", "root:x:0:0:root:/root:/bin/bash");
+  wstest::write_file(outside / "d/f.txt", "elsewhere");
+  const fs::path ws = t / "workspace";
+  wstest::write_file(ws / "artifacts/report.txt", "r");
+  wstest::write_file(ws / ".claude/notes.md", "n");
+  fs::create_symlink("/proc/self/environ", ws / "artifacts/environ");
+  fs::create_symlink(outside / "passwd", ws / "artifacts/passwd");
+  fs::create_directory_symlink(outside / "d", ws / "artifacts/dir");
+  fs::create_symlink("../.claude/notes.md", ws / "artifacts/notes.md");
+  MirrorOptions o;
+  o.confine_to = ws;
+  auto up = mirror_up(*st, ws / "artifacts", "ns/s/artifacts", o);
+  REQUIRE(up.ok());
+  CHECK(up->ok());
+  CHECK(keys_of(*st, "ns/s/artifacts/") ==
+        std::set<std::string>{"ns/s/artifacts/notes.md", "ns/s/artifacts/report.txt"});
+  CHECK(up->skipped.size() == 3);
+}
+
+TEST_CASE("a file swapped for a link out of the tree after the scan is refused, not followed") {
+  wstest::TempDir t("sync");
+  auto inner = local_store(t);
+  WrapStore st(*inner);
+  wstest::TempDir outside("sync-out");
+  wstest::write_file(outside / "secret", "AWS_SECRET_ACCESS_KEY=do-not-upload");
+  wstest::write_file(outside / "sub/file", "AWS_SECRET_ACCESS_KEY=do-not-upload");
+  wstest::write_file(t / "src/file", "harmless");
+  wstest::write_file(t / "src/sub/file", "harmless too");
+  st.on_list = [&] {
+    fs::remove(t / "src/file");
+    fs::create_symlink(outside / "secret", t / "src/file");
+    fs::remove_all(t / "src/sub");
+    fs::create_directory_symlink(outside / "sub", t / "src/sub");
+  };
+  auto r = mirror_up(st, t / "src", "p");
+  REQUIRE(r.ok());
+  REQUIRE(r->failed.size() == 2);
+  for (const auto& f : r->failed) CHECK(f.code == Errc::unsafe_path);
+  CHECK(keys_of(*inner, "p/").empty());
+}
+
+TEST_CASE("a file swapped for a FIFO after the scan fails alone instead of hanging the cycle") {
+  wstest::TempDir t("sync");
+  auto inner = local_store(t);
+  WrapStore st(*inner);
+  wstest::write_file(t / "src/ok", "ok");
+  wstest::write_file(t / "src/state.db", "sqlite");
+  st.on_list = [&] {
+    fs::remove(t / "src/state.db");
+    REQUIRE(::mkfifo((t / "src/state.db").c_str(), 0600) == 0);
+  };
+  auto r = mirror_up(st, t / "src", "p");
+  REQUIRE(r.ok());
+  REQUIRE(r->failed.size() == 1);
+  CHECK(r->failed[0].path == "state.db");
+  CHECK(r->failed[0].code == Errc::unsupported);
+  CHECK(keys_of(*inner, "p/") == std::set<std::string>{"p/ok"});
+}

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <boost/json.hpp>
 #include <thread>
 #include <vector>
@@ -116,9 +118,27 @@ TEST_CASE("only files with the SQLite header count as databases") {
   wstest::TempDir tmp;
   wstest::write_file(tmp / "fake.db", "SQLite format 2 and more bytes");
   wstest::write_file(tmp / "short", "SQLite");
-  CHECK_FALSE(ws::workspace::is_sqlite_database(tmp / "fake.db"));
-  CHECK_FALSE(ws::workspace::is_sqlite_database(tmp / "short"));
+  CHECK_FALSE(*ws::workspace::has_sqlite_header(tmp / "fake.db"));
+  CHECK_FALSE(*ws::workspace::has_sqlite_header(tmp / "short"));
   CHECK(ws::workspace::checkpoint_databases(tmp.path(), {}).databases == 0);
+}
+
+TEST_CASE("a FIFO in a database's place is skipped with a warning instead of blocking the cycle") {
+  wstest::TempDir tmp;
+  REQUIRE(::mkfifo((tmp / "state.db").c_str(), 0600) == 0);
+  wstest::write_file(tmp / "state.db-wal", "a non-empty log, so the database is looked at");
+  std::vector<std::string> warnings;
+  ws::Logger log([&](const ws::LogEvent& e) {
+    if (e.level == ws::LogLevel::warn) warnings.push_back(std::string(e.event) + " " + std::string(e.message));
+  });
+  // No writer ever opens the FIFO: a blocking open or read would never return.
+  auto done = std::async(std::launch::async, [&] { return ws::workspace::checkpoint_databases(tmp.path(), log); });
+  REQUIRE(done.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(done.get().databases == 0);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].starts_with("sqlite.not_checkpointed "));
+  CHECK(warnings[0].find((tmp / "state.db").string()) != std::string::npos);
+  CHECK(warnings[0].find("FIFO") != std::string::npos);
 }
 
 TEST_CASE("a database without a write-ahead log is not opened: it is consistent on disk already") {
@@ -128,7 +148,7 @@ TEST_CASE("a database without a write-ahead log is not opened: it is consistent 
   exec(db, "PRAGMA journal_mode=WAL");
   exec(db, "CREATE TABLE t(x)");
   sqlite3_close(db);  // the last connection checkpoints and removes closed.db-wal
-  REQUIRE(ws::workspace::is_sqlite_database(tmp / "closed.db"));
+  REQUIRE(*ws::workspace::has_sqlite_header(tmp / "closed.db"));
   REQUIRE_FALSE(fs::exists(tmp / "closed.db-wal"));
   wstest::write_file(tmp / "notes.txt-wal", "a log beside a file that is no database");
   wstest::write_file(tmp / "notes.txt", "plain text");
