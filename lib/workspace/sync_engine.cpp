@@ -83,7 +83,7 @@ Result<std::optional<SetManifest>> SyncEngine::Impl::previous_set(const std::str
   SetManifest adopted;
   for (const auto& o : *listed) {
     const std::string name = o.key.substr(prefix.size());
-    if (name.find('/') != std::string::npos || name == kSetManifestName) continue;
+    if (!is_set_file(name)) continue;  // the manifest, .pending/, kept rejected patches
     if (o.md5_hex.empty()) return std::optional<SetManifest>();
     adopted[name] = SetEntry{o.md5_hex, o.size};
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "git/rejected_patch.hpp"
 #include "git/restore.hpp"
 #include "git_fixture.hpp"
 #include "hostile_state.hpp"
@@ -157,4 +158,42 @@ TEST_CASE("repo restore from the command line refuses the attack, names the path
   for (const char* path : {"cache/pwned.sh", "cache/existing.txt", "cache/victim.txt"}) {
     CHECK_MESSAGE(r.err.find(path) != std::string::npos, r.err);
   }
+}
+
+TEST_CASE("a saved change that does not apply is kept in .git/libworkspace with the whole saved patch") {
+  HostileState h;
+  const std::string patch = "diff --git a/gone.txt b/gone.txt\n"
+                            "--- a/gone.txt\n"
+                            "+++ b/gone.txt\n"
+                            "@@ -1 +1 @@\n"
+                            "-old\n"
+                            "+new\n";
+  h.set_uncommitted_patch(patch);
+  const auto r = restore_fresh_clone(h);
+  CHECK(r.rejected("gone.txt"));
+  REQUIRE(r.result->kept_patches.size() == 1);
+  const fs::path kept = r.result->kept_patches[0];
+  CHECK(kept.parent_path() == h.dir / "fresh" / ".git" / "libworkspace");
+  CHECK(kept.filename().string().rfind("rejected-", 0) == 0);
+  const std::string text = wstest::read_file(kept);
+  CHECK(text.find("#   gone.txt\n") != std::string::npos);
+  CHECK(text.substr(text.size() - patch.size()) == patch);
+  // git apply reads it as the saved patch (the header is skipped).
+  CHECK(wstest::sh("git apply --check --include=gone.txt '" + kept.string() + "'", h.dir / "fresh").err.find(
+            "gone.txt") != std::string::npos);
+}
+
+TEST_CASE("kept patches never overwrite each other") {
+  wstest::TempDir dir("ws-git-kept");
+  wstest::write_file(dir / "saved.patch", "diff --git a/x b/x\n");
+  auto first = ws::git::keep_rejected_patch(dir / "kept", dir / "saved.patch", ws::git::SavedPatch::worktree, {"x"});
+  auto second = ws::git::keep_rejected_patch(dir / "kept", dir / "saved.patch", ws::git::SavedPatch::worktree, {"x"});
+  auto staged = ws::git::keep_rejected_patch(dir / "kept", dir / "saved.patch", ws::git::SavedPatch::staged, {"x"});
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  REQUIRE(staged.ok());
+  CHECK(*first != *second);
+  CHECK(staged->filename().string().find(".staged.patch") != std::string::npos);
+  CHECK(fs::exists(*first));
+  CHECK(fs::exists(*second));
 }
