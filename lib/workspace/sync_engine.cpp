@@ -19,6 +19,7 @@
 #include "workspace/session_metadata.hpp"
 #include "workspace/sidecar_loop.hpp"
 #include "workspace/sqlite_checkpoint.hpp"
+#include "workspace/sync_lock.hpp"
 #include "workspace/uploaded_set_record.hpp"
 #include "workspace/workspace.hpp"
 
@@ -222,6 +223,9 @@ Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
 
 Result<CycleReport> SyncEngine::run_cycle(bool backup_repos, const CycleOptions& what) {
   Impl& d = *impl_;
+  // Held until the cycle ends: a second cycle on this workspace stops here.
+  auto lock = SyncLock::acquire(d.cache);
+  if (!lock) return std::move(lock).error();
   const auto t0 = std::chrono::steady_clock::now();
   CycleReport report;
   Status first;
