@@ -27,6 +27,10 @@ class OriginPolicy {
   // Also every other kind one of `session_urls` (REPOS_JSON, the workflow)
   // uses: tests name local origins and plain-http servers, a session then may too.
   static OriginPolicy for_session(const std::vector<std::string>& session_urls);
+  // Every kind but unknown ones (helper transports such as ext::): for a
+  // state directory the caller vouches for (`repo restore`, the C and
+  // Python restore), as it would for a URL it names itself.
+  static OriginPolicy any_known();
 
   bool allows(std::string_view url) const { return allowed_.contains(origin_kind(url)); }
   // "https or ssh" (plus the kinds the session added), for messages.

@@ -20,9 +20,10 @@ struct RestoreOptions {
   std::filesystem::path state_dir;  // holds repo.bundle, *.patch, metadata.json
   std::filesystem::path repo;       // a fresh clone, or absent (then cloned)
   std::string remote_url;           // overrides metadata's remoteUrl for the clone (trusted)
-  // Which saved remoteUrl may be cloned (the state may be hostile): https
-  // and ssh by default; hydrate adds the kinds the session itself uses.
-  OriginPolicy origins;
+  // Which saved remoteUrl may be cloned. The caller of a standalone restore
+  // vouches for its state directory; hydrate, whose state comes from the
+  // store and may be hostile, narrows this to OriginPolicy::for_session.
+  OriginPolicy origins = OriginPolicy::any_known();
   Identity identity;                // for a clone made here
   const auth::CredentialProvider* credentials = nullptr;  // may be null; borrowed
 };

@@ -42,3 +42,11 @@ TEST_CASE("a session naming local or plain-http origins itself allows that kind 
   CHECK_FALSE(policy.allows("ext::sh -c evil"));
   CHECK_FALSE(policy.allows("git://host/app.git"));
 }
+
+TEST_CASE("a caller vouching for its state directory allows every known kind, still no helper transport") {
+  const auto policy = OriginPolicy::any_known();
+  CHECK(policy.allows("/srv/git/app.git"));
+  CHECK(policy.allows("http://host/app.git"));
+  CHECK(policy.allows("git://host/app.git"));
+  CHECK_FALSE(policy.allows("ext::sh -c evil"));
+}

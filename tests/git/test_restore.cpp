@@ -29,7 +29,7 @@ struct RestoreCase {
   }
 
   ws::Result<ws::git::RestoreResult> restore(const fs::path& repo, const std::string& remote_url = {},
-                                             const ws::git::OriginPolicy& origins = {}) {
+                                             const ws::git::OriginPolicy& origins = ws::git::OriginPolicy::any_known()) {
     ws::git::RestoreOptions opts;
     opts.state_dir = state;
     opts.repo = repo;
@@ -49,13 +49,13 @@ void check_same(const wsgit::RepoSnapshot& a, const wsgit::RepoSnapshot& b) {
 
 TEST_CASE("a repository missing locally is cloned from remoteUrl, then restored") {
   RestoreCase c;
-  auto r = c.restore(c.dir / "absent", {}, ws::git::OriginPolicy::for_session({c.origin}));
+  auto r = c.restore(c.dir / "absent");
   REQUIRE_MESSAGE(r.ok(), r.error().message);
   CHECK(r->cloned);
   check_same(snapshot(c.work), snapshot(c.dir / "absent"));
 }
 
-TEST_CASE("a saved local remoteUrl is not cloned unless the session itself uses local origins") {
+TEST_CASE("a saved local remoteUrl is not cloned under a session's policy unless the session uses local origins") {
   RestoreCase c;
   for (const std::string& url : {c.origin, (c.dir / "origin.git").string()}) {
     std::string meta = wstest::read_file(c.state / "metadata.json");
