@@ -119,11 +119,13 @@ WorkTreeGuard::~WorkTreeGuard() {
 
 std::optional<std::string> WorkTreeGuard::linked_parent(
     std::string_view path, const std::set<std::string, std::less<>>& future_links) const {
+  for (size_t slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
+    if (future_links.contains(path.substr(0, slash))) return std::string(path.substr(0, slash));
+  }
   // Prefixes from the top: a deeper one is looked up only through real
   // directories, so no lookup here follows a link either.
   for (size_t slash = path.find('/'); slash != std::string_view::npos; slash = path.find('/', slash + 1)) {
     const std::string_view prefix = path.substr(0, slash);
-    if (future_links.contains(prefix)) return std::string(prefix);
     struct stat st;
     if (::fstatat(fd_, std::string(prefix).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
     if (S_ISLNK(st.st_mode)) return std::string(prefix);

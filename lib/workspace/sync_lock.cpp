@@ -38,9 +38,11 @@ Result<SyncLock> SyncLock::acquire(const std::filesystem::path& cache_dir) {
     ::close(fd);
     return Error(err == EWOULDBLOCK ? Errc::conflict : Errc::io, std::move(message));
   }
+  // The pid only makes a loser's message better: not writing it is harmless.
   const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
-    // The pid only makes the loser's message better; the lock is what counts.
+  if (::ftruncate(fd, 0) == 0) {
+    const ssize_t written = ::pwrite(fd, pid.data(), pid.size(), 0);
+    static_cast<void>(written);
   }
   return SyncLock(fd);
 }

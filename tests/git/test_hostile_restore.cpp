@@ -99,23 +99,26 @@ TEST_CASE("the three attacks in one patch all fail, and a harmless change beside
 
 TEST_CASE("a patch that makes a symlink and writes below it in the same go writes nothing outside") {
   HostileState h;
-  h.set_uncommitted_patch("diff --git a/out b/out\n"
+  std::string link = "out";
+  SUBCASE("at the top") {}
+  SUBCASE("in directories the patch creates") { link = "new/dirs/out"; }
+  h.set_uncommitted_patch("diff --git a/" + link + " b/" + link + "\n"
                           "new file mode 120000\n"
                           "--- /dev/null\n"
-                          "+++ b/out\n"
+                          "+++ b/" + link + "\n"
                           "@@ -0,0 +1 @@\n"
                           "+" + h.victim.string() + "\n"
                           "\\ No newline at end of file\n"
-                          "diff --git a/out/planted.txt b/out/planted.txt\n"
+                          "diff --git a/" + link + "/planted.txt b/" + link + "/planted.txt\n"
                           "new file mode 100644\n"
                           "--- /dev/null\n"
-                          "+++ b/out/planted.txt\n"
+                          "+++ b/" + link + "/planted.txt\n"
                           "@@ -0,0 +1 @@\n"
                           "+planted\n");
   const auto r = restore_fresh_clone(h);
   CHECK_MESSAGE(h.victim_untouched(), h.victim_listing());
-  CHECK(r.rejected("out/planted.txt"));
-  CHECK(r.warned_about("out/planted.txt"));
+  CHECK(r.rejected(link + "/planted.txt"));
+  CHECK(r.warned_about(link + "/planted.txt"));
 }
 
 TEST_CASE("saved changes to .git/, to .. paths and to absolute paths are refused and reported") {
