@@ -1,5 +1,8 @@
 #include "git/backup.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <fstream>
 #include <iterator>
 #include <system_error>
@@ -25,11 +28,18 @@ std::string read_small_file(const fs::path& p) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// A temporary name of its own for each write, so two backups into one
+// directory (two processes, or two threads) never rename each other's file.
+fs::path temp_name(const fs::path& path) {
+  static std::atomic<unsigned> counter{0};
+  return fs::path(path).concat(".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+}
+
 // Writes `path` under a temporary name via `fill` and renames it into place,
 // so readers (the uploader) never see a half-written file.
 template <class Fill>
 Status replace_file(const fs::path& path, Fill&& fill) {
-  const fs::path tmp = fs::path(path).concat(".tmp");
+  const fs::path tmp = temp_name(path);
   if (auto st = fill(tmp); !st) {
     std::error_code ec;
     fs::remove(tmp, ec);

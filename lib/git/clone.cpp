@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "common/redact.hpp"
+#include "common/url_userinfo.hpp"
 #include "git/clone_error.hpp"
 #include "git/libgit2.hpp"
 #include "git/remote_callbacks.hpp"
@@ -97,8 +98,14 @@ void undo_target(const fs::path& target, bool created) {
 
 }  // namespace
 
-Result<CloneResult> clone_repo(const CloneOptions& options, const Logger& log) {
-  if (options.url.empty()) return Error(Errc::invalid_input, "clone: empty repository URL");
+Result<CloneResult> clone_repo(const CloneOptions& options_in, const Logger& log) {
+  if (options_in.url.empty()) return Error(Errc::invalid_input, "clone: empty repository URL");
+  // git keeps the URL it clones from in .git/config, the reflogs and
+  // FETCH_HEAD: it gets the URL without userinfo, which is offered (from
+  // memory) as the credential when the provider has none for the host.
+  const SplitUrl split = split_url_userinfo(options_in.url);
+  CloneOptions options = options_in;
+  options.url = split.url;
   if (options.target.empty()) return Error(Errc::invalid_input, "clone: empty target directory");
   Libgit2 libgit2;
   bool created = false;
@@ -108,6 +115,7 @@ Result<CloneResult> clone_repo(const CloneOptions& options, const Logger& log) {
   const std::string shown_url = redact_url(options.url);
   RemoteCallbackState state;
   state.credentials = options.credentials;
+  if (split.userinfo) state.url_credential = auth::GitCredential{split.userinfo->user, split.userinfo->password};
   state.log = &log;
   state.item = shown_url;
 

@@ -2,72 +2,119 @@
 
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <set>
 #include <system_error>
+#include <vector>
 
 #include "git/libgit2.hpp"
 #include "git/patch_text.hpp"
+#include "git/worktree_guard.hpp"
 
 namespace ws::git {
 
 namespace {
 
-struct OnlyDelta {
-  size_t wanted = 0;
+// git_apply's delta filter: refused deltas are skipped; with `only` set,
+// every other delta is skipped too.
+struct DeltaFilter {
+  const std::vector<bool>* refused = nullptr;
+  std::optional<size_t> only;
   size_t seen = 0;
 };
 
-// git_apply's delta filter: apply the `wanted`-th delta, skip the others.
-int only_one_delta(const git_diff_delta*, void* payload) {
-  auto& only = *static_cast<OnlyDelta*>(payload);
-  return only.seen++ == only.wanted ? 0 : 1;
+int filter_delta(const git_diff_delta*, void* payload) {
+  auto& f = *static_cast<DeltaFilter*>(payload);
+  const size_t i = f.seen++;
+  if (f.refused != nullptr && (*f.refused)[i]) return 1;
+  return f.only && *f.only != i ? 1 : 0;
+}
+
+git_apply_options filtered(DeltaFilter& filter) {
+  git_apply_options opts = GIT_APPLY_OPTIONS_INIT;
+  opts.delta_cb = filter_delta;
+  opts.payload = &filter;
+  return opts;
 }
 
 // libgit2 1.5 reads a work-tree symlink's preimage through the link, so a
 // saved change to an existing symlink never matches there. The work-tree
 // patch starts at HEAD, so such a change is replayed onto HEAD's tree in
-// memory and the resulting entry written to the work tree here.
-Status apply_symlink_change(git_repository* repo, git_diff* diff, size_t i) {
+// memory and the resulting entry written to the work tree here, through
+// the guard (never through a link).
+Status apply_symlink_change(git_repository* repo, git_diff* diff, size_t i, const WorkTreeGuard& guard) {
   git_object* raw_tree = nullptr;
   if (git_revparse_single(&raw_tree, repo, "HEAD^{tree}") < 0) return git_failure("reading HEAD");
   ObjectPtr tree(raw_tree);
-  OnlyDelta only{i, 0};
-  git_apply_options opts = GIT_APPLY_OPTIONS_INIT;
-  opts.delta_cb = only_one_delta;
-  opts.payload = &only;
+  DeltaFilter only{nullptr, i, 0};
+  git_apply_options opts = filtered(only);
   git_index* raw_post = nullptr;
   if (git_apply_to_tree(&raw_post, repo, reinterpret_cast<git_tree*>(tree.get()), diff, &opts) < 0) {
     return git_failure("applying a symlink change");
   }
   IndexPtr post(raw_post);
   const git_diff_delta* d = git_diff_get_delta(diff, i);
-  const std::filesystem::path workdir = git_repository_workdir(repo);
-  std::error_code ec;
-  std::filesystem::remove(workdir / d->old_file.path, ec);
+  WS_TRY(guard.remove(d->old_file.path));
   if (d->status == GIT_DELTA_DELETED) return {};
   const git_index_entry* e = git_index_get_bypath(post.get(), d->new_file.path, 0);
   if (e == nullptr) return Error(Errc::git, std::string("no result for ") + d->new_file.path);
   git_blob* raw_blob = nullptr;
   if (git_blob_lookup(&raw_blob, repo, &e->id) < 0) return git_failure("reading a blob");
   BlobPtr blob(raw_blob);
-  const std::string content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
-                            static_cast<size_t>(git_blob_rawsize(blob.get())));
-  const std::filesystem::path target = workdir / d->new_file.path;
-  std::filesystem::create_directories(target.parent_path(), ec);
-  std::filesystem::remove(target, ec);
-  if (e->mode == GIT_FILEMODE_LINK) {
-    std::filesystem::create_symlink(content, target, ec);
-  } else {
-    std::ofstream(target, std::ios::binary) << content;
-    std::filesystem::permissions(target, e->mode == GIT_FILEMODE_BLOB_EXECUTABLE
-                                             ? std::filesystem::perms(0755) : std::filesystem::perms(0644), ec);
-  }
-  if (ec) return Error(Errc::io, "writing " + target.string() + ": " + ec.message());
-  return {};
+  const std::string_view content(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                                 static_cast<size_t>(git_blob_rawsize(blob.get())));
+  if (e->mode == GIT_FILEMODE_LINK) return guard.write_link(d->new_file.path, content);
+  return guard.write_file(d->new_file.path, content, e->mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
 }
 
 const char* delta_path(const git_diff_delta* d) {
   return d->new_file.path != nullptr && d->status != GIT_DELTA_DELETED ? d->new_file.path
                                                                        : d->old_file.path;
+}
+
+// Paths the patch turns into symbolic links: nothing may be written below
+// them by the same patch.
+std::set<std::string, std::less<>> links_made_by(git_diff* diff) {
+  std::set<std::string, std::less<>> links;
+  for (size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff, i);
+    if (d->status != GIT_DELTA_DELETED && d->new_file.mode == GIT_FILEMODE_LINK) links.insert(d->new_file.path);
+  }
+  return links;
+}
+
+// Why the delta may not be applied (worktree_guard.hpp lists the checks),
+// or nullopt. `guard` is null for the index, which writes no file.
+std::optional<std::string> refusal(const git_diff_delta* d, const WorkTreeGuard* guard,
+                                   const std::set<std::string, std::less<>>& future_links) {
+  const bool reads_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED;
+  const bool writes_new = d->status != GIT_DELTA_DELETED;
+  const std::string old_path = d->old_file.path != nullptr ? d->old_file.path : "";
+  const std::string new_path = d->new_file.path != nullptr ? d->new_file.path : "";
+  if (reads_old) {
+    if (auto why = unsafe_patch_path(old_path)) return why;
+  }
+  if (writes_new) {
+    if (auto why = unsafe_patch_path(new_path)) return why;
+  }
+  if (guard == nullptr) return std::nullopt;
+  if (reads_old) {
+    if (auto link = guard->linked_parent(old_path)) return *link + " is a symbolic link";
+    if (d->old_file.mode != GIT_FILEMODE_LINK && guard->is_link(old_path)) {
+      return old_path + " is a symbolic link in the work tree, not the file the change expects";
+    }
+  }
+  if (writes_new) {
+    if (auto link = guard->linked_parent(new_path, future_links)) {
+      return *link + (future_links.contains(*link) ? " becomes a symbolic link in the same patch"
+                                                   : " is a symbolic link");
+    }
+    const bool replaces_own_link = reads_old && old_path == new_path && d->old_file.mode == GIT_FILEMODE_LINK;
+    if (!replaces_own_link && guard->is_link(new_path)) {
+      return new_path + " is a symbolic link in the work tree, which the change would write through";
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -99,35 +146,61 @@ Result<ApplyReport> PatchApplier::apply(const std::filesystem::path& path, Apply
   DiffPtr diff(raw);
   const size_t n = git_diff_num_deltas(diff.get());
   if (n == 0) return report;
-  const git_apply_location_t location =
-      target == ApplyTarget::worktree ? GIT_APPLY_LOCATION_WORKDIR : GIT_APPLY_LOCATION_INDEX;
+  const bool worktree = target == ApplyTarget::worktree;
+  const git_apply_location_t location = worktree ? GIT_APPLY_LOCATION_WORKDIR : GIT_APPLY_LOCATION_INDEX;
+  const char* what = worktree ? "work-tree" : "staged";
+  std::optional<WorkTreeGuard> guard;
+  if (worktree) {
+    auto opened = WorkTreeGuard::open(git_repository_workdir(repo_));
+    if (!opened) return std::move(opened).error();
+    guard.emplace(std::move(*opened));
+  }
+  const auto future_links = links_made_by(diff.get());
+  auto refuse = [&](size_t i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    auto why = refusal(delta, guard ? &*guard : nullptr, future_links);
+    if (!why) return false;
+    log.warn("restore.unsafe_path", std::string("refused the saved ") + what + " change to " +
+                                        quote_path_if_needed(delta_path(delta)) + ": " + *why);
+    report.rejected.push_back(delta_path(delta));
+    return true;
+  };
+  std::vector<bool> refused(n, false);
+  size_t allowed = 0;
+  for (size_t i = 0; i < n; ++i) {
+    refused[i] = refuse(i);
+    if (!refused[i]) ++allowed;
+  }
+  if (allowed == 0) return report;
 
   // All at once first (one checkout); file by file only when that fails.
-  if (git_apply(repo_, diff.get(), location, nullptr) == 0) {
-    report.applied = n;
+  DeltaFilter all{&refused, std::nullopt, 0};
+  git_apply_options all_opts = filtered(all);
+  if (git_apply(repo_, diff.get(), location, &all_opts) == 0) {
+    report.applied = allowed;
     return report;
   }
   for (size_t i = 0; i < n; ++i) {
-    OnlyDelta only{i, 0};
-    git_apply_options opts = GIT_APPLY_OPTIONS_INIT;
-    opts.delta_cb = only_one_delta;
-    opts.payload = &only;
+    if (refused[i]) continue;
+    // An earlier change may have made a link on this one's way.
+    if (worktree && refuse(i)) continue;
+    DeltaFilter only{nullptr, i, 0};
+    git_apply_options opts = filtered(only);
     if (git_apply(repo_, diff.get(), location, &opts) == 0) {
       ++report.applied;
       continue;
     }
     const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
-    if (target == ApplyTarget::worktree && delta->old_file.mode == GIT_FILEMODE_LINK &&
-        apply_symlink_change(repo_, diff.get(), i)) {
+    const git_error* e = git_error_last();
+    const std::string reason = e != nullptr && e->message ? e->message : "unknown";
+    if (worktree && delta->old_file.mode == GIT_FILEMODE_LINK &&
+        apply_symlink_change(repo_, diff.get(), i, *guard)) {
       ++report.applied;
       continue;
     }
     const std::string file = delta_path(delta);
-    const git_error* e = git_error_last();
-    log.warn("restore.patch_rejected",
-             "could not apply the saved " +
-                 std::string(target == ApplyTarget::worktree ? "work-tree" : "staged") +
-                 " change to " + file + ": " + (e != nullptr && e->message ? e->message : "unknown"));
+    log.warn("restore.patch_rejected", std::string("could not apply the saved ") + what + " change to " +
+                                           quote_path_if_needed(file) + ": " + reason);
     report.rejected.push_back(file);
   }
   return report;

@@ -35,13 +35,13 @@ int on_credentials(git_credential** out, const char* url, const char* username_f
   auto& state = *static_cast<RemoteCallbackState*>(payload);
   // A second request for the same operation means the first was refused:
   // give up, libgit2 then reports an authentication error.
-  if (state.credentials == nullptr || state.credentials_offered || url == nullptr) {
-    return GIT_PASSTHROUGH;
-  }
+  if (state.credentials_offered || url == nullptr) return GIT_PASSTHROUGH;
   if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) == 0) return GIT_PASSTHROUGH;
-  const auto endpoint = remote_endpoint(url);
-  if (!endpoint) return GIT_PASSTHROUGH;
-  const auto cred = state.credentials->lookup(endpoint->protocol, endpoint->host);
+  std::optional<auth::GitCredential> cred;
+  if (state.credentials != nullptr) {
+    if (const auto endpoint = remote_endpoint(url)) cred = state.credentials->lookup(endpoint->protocol, endpoint->host);
+  }
+  if (!cred) cred = state.url_credential;
   if (!cred) return GIT_PASSTHROUGH;
   state.credentials_offered = true;
   const std::string& user =

@@ -28,6 +28,9 @@ std::optional<RemoteEndpoint> remote_endpoint(std::string_view url);
 // duration of the network operation.
 struct RemoteCallbackState {
   const auth::CredentialProvider* credentials = nullptr;  // may be null
+  // The userinfo the caller's URL carried (taken out of it), offered only
+  // when `credentials` has nothing for the host. In memory only.
+  std::optional<auth::GitCredential> url_credential;
   const Logger* log = nullptr;
   std::string item;             // shown in progress events (redacted URL or name)
   bool credentials_offered = false;

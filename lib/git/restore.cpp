@@ -4,12 +4,14 @@
 #include <iterator>
 #include <optional>
 #include <system_error>
+#include <tuple>
 
 #include "common/redact.hpp"
 #include "git/bundle_reader.hpp"
 #include "git/clone.hpp"
 #include "git/libgit2.hpp"
 #include "git/patch_applier.hpp"
+#include "git/rejected_patch.hpp"
 #include "git/repo_head.hpp"
 #include "git/repo_metadata.hpp"
 #include "spec/layout.hpp"
@@ -48,6 +50,12 @@ Result<std::optional<std::string>> clone_if_missing(const RestoreOptions& option
   if (url.empty()) {
     return Error(Errc::invalid_input, "repository " + options.repo.string() +
                                           " is missing and its state names no remote URL");
+  }
+  if (options.remote_url.empty() && !options.origins.allows(url)) {
+    return Error(Errc::unsafe_path, "repository " + options.repo.string() + " is missing and its saved remoteUrl " +
+                                        redact_url(url) + " is a " + origin_kind_name(origin_kind(url)) +
+                                        " origin; saved state may only clone from " +
+                                        options.origins.describe() + " URLs; not cloning it");
   }
   log.info("restore.clone", "repository " + options.repo.string() + " is missing; cloning " + redact_url(url));
   CloneOptions clone;
@@ -230,6 +238,16 @@ Result<RestoreResult> restore_repo(const RestoreOptions& options, const Logger& 
   if (!index) return std::move(index).error();
   result.rejected_worktree = std::move(worktree->rejected);
   result.rejected_index = std::move(index->rejected);
+  const fs::path keep_dir = fs::path(git_repository_path(repo.get())) / "libworkspace";
+  for (auto [which, file, rejected] : {std::tuple{SavedPatch::worktree, layout::kUncommittedPatch, &result.rejected_worktree},
+                                       std::tuple{SavedPatch::staged, layout::kStagedPatch, &result.rejected_index}}) {
+    if (rejected->empty()) continue;
+    auto kept = keep_rejected_patch(keep_dir, options.state_dir / file, which, *rejected);
+    if (!kept) return std::move(kept).error().context("keeping the changes that did not apply");
+    log.warn("restore.rejected_kept", "the saved " + std::string(file) + " of " + options.repo.string() +
+                                          " did not apply whole; kept as " + kept->string());
+    result.kept_patches.push_back(std::move(*kept));
+  }
 
   auto head = read_repo_head(repo.get());
   if (!head) return std::move(head).error();

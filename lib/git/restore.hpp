@@ -12,13 +12,18 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "git/identity.hpp"
+#include "git/origin_policy.hpp"
 
 namespace ws::git {
 
 struct RestoreOptions {
   std::filesystem::path state_dir;  // holds repo.bundle, *.patch, metadata.json
   std::filesystem::path repo;       // a fresh clone, or absent (then cloned)
-  std::string remote_url;           // overrides metadata's remoteUrl for the clone
+  std::string remote_url;           // overrides metadata's remoteUrl for the clone (trusted)
+  // Which saved remoteUrl may be cloned. The caller of a standalone restore
+  // vouches for its state directory; hydrate, whose state comes from the
+  // store and may be hostile, narrows this to OriginPolicy::for_session.
+  OriginPolicy origins = OriginPolicy::any_known();
   Identity identity;                // for a clone made here
   const auth::CredentialProvider* credentials = nullptr;  // may be null; borrowed
 };
@@ -32,13 +37,17 @@ struct RestoreResult {
   // Paths whose saved change could not be applied (reported, the rest applied).
   std::vector<std::string> rejected_worktree;
   std::vector<std::string> rejected_index;
+  // Copies of the saved patches that did not apply whole, kept in the
+  // repository's .git/libworkspace/ (rejected_patch.hpp), never overwritten.
+  std::vector<std::filesystem::path> kept_patches;
 };
 
 // Errors: not_found (state_dir or metadata.json missing), invalid_input
 // (metadata unreadable), unsupported (bundle version/capability, sha256),
 // git (corrupt or truncated bundle, missing prerequisites), conflict (the
 // repo has local changes: restore only into a fresh clone), plus the clone
-// errors when the repo had to be cloned. A bad bundle leaves the repository
+// errors when the repo had to be cloned, and unsafe_path when it is missing
+// and its saved remoteUrl is of a kind `origins` does not allow. A bad bundle leaves the repository
 // untouched; a patch that partly fails is not an error (see rejected_*).
 Result<RestoreResult> restore_repo(const RestoreOptions& options, const Logger& log);
 

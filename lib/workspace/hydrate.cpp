@@ -15,6 +15,7 @@
 #include "sync/sync.hpp"
 #include "workspace/engine_paths.hpp"
 #include "workspace/git_access.hpp"
+#include "workspace/kept_changes.hpp"
 #include "workspace/layout.hpp"
 #include "workspace/repo_state_set.hpp"
 #include "workspace/workspace.hpp"
@@ -131,6 +132,15 @@ void clone_workflow(const spec::Config& cfg, const GitAccess& access, HydrateRep
                                 (w->whole_repo ? " (whole repository)" : " (sub-directory " + wf.path + ")"));
 }
 
+// The URLs the session names itself: saved state may clone only from kinds
+// of origin these use, besides https and ssh.
+std::vector<std::string> session_urls(const spec::Config& cfg) {
+  std::vector<std::string> urls;
+  for (const auto& r : cfg.repos) urls.push_back(r.url);
+  if (cfg.workflow) urls.push_back(cfg.workflow->git_url);
+  return urls;
+}
+
 Status restore_repo_states(store::Store& store, const spec::Config& cfg, const GitAccess& access,
                            const fs::path& cache, HydrateReport& report, const Logger& log) {
   const std::string base = cfg.session_prefix() + std::string(L::kRepoStateDir) + "/";
@@ -152,6 +162,7 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
     by_repo[name].push_back(std::move(o));
   }
   const fs::path repos = fs::path(cfg.workspace_root) / L::kReposDir;
+  const auto origins = git::OriginPolicy::for_session(session_urls(cfg));
   for (const auto& [name, objects] : by_repo) {
     const fs::path staging = cache / "hydrate" / "repo-state" / name;
     std::error_code ec;
@@ -168,11 +179,15 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
     ro.repo = repos / name;
     ro.identity = access.identity;
     ro.credentials = access.credentials.get();
+    ro.origins = origins;
     auto r = git::restore_repo(ro, log);
     fs::remove_all(staging, ec);
     if (!r) {
       ++report.restore_failed;
-      log.warn("restore.failed", "could not restore repos/" + name + ": " + r.error().message);
+      // A refused origin keeps its saved state in the store: the sidecar
+      // never deletes the state of a repo missing from repos/.
+      log.warn(r.error().code == Errc::unsafe_path ? "restore.origin_refused" : "restore.failed",
+               "could not restore repos/" + name + ": " + r.error().message);
       continue;
     }
     ++report.repos_restored;
@@ -190,6 +205,7 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
     for (const auto& p : r->rejected_index) {
       log.warn("restore.rejected", "repos/" + name + ": saved staged change to " + p + " did not apply");
     }
+    keep_in_store(store, base + name + "/", r->kept_patches, log);
   }
   return {};
 }

@@ -18,13 +18,6 @@ constexpr std::array<std::string_view, 4> kSetFiles = {
     spec::layout::kRepoBundle, spec::layout::kUncommittedPatch, spec::layout::kStagedPatch,
     spec::layout::kRepoMetadata};
 
-bool is_set_file(std::string_view name) {
-  for (auto f : kSetFiles) {
-    if (f == name) return true;
-  }
-  return false;
-}
-
 std::string pending_key(std::string_view prefix, std::string_view file) {
   return std::string(prefix) + std::string(kPendingDirName) + "/" + std::string(file);
 }
@@ -108,6 +101,13 @@ Status download_chosen(store::Store& store, const std::map<std::string, std::str
 }
 
 }  // namespace
+
+bool is_set_file(std::string_view name) {
+  for (auto f : kSetFiles) {
+    if (f == name) return true;
+  }
+  return false;
+}
 
 std::string manifest_to_json(const SetManifest& m) {
   json::object files;

@@ -41,6 +41,10 @@ struct SetEntry {
 // file name (one of the four) -> entry
 using SetManifest = std::map<std::string, SetEntry>;
 
+// One of the four files of a set; other keys under the prefix (kept
+// rejected patches) are never part of it, so replacing a set never deletes them.
+bool is_set_file(std::string_view name);
+
 std::string manifest_to_json(const SetManifest& m);
 Result<SetManifest> manifest_from_json(std::string_view json);
 

@@ -20,6 +20,7 @@
 #include "workspace/session_metadata.hpp"
 #include "workspace/sidecar_loop.hpp"
 #include "workspace/sqlite_checkpoint.hpp"
+#include "workspace/sync_lock.hpp"
 #include "workspace/uploaded_set_record.hpp"
 #include "workspace/workspace.hpp"
 
@@ -85,7 +86,7 @@ Result<std::optional<SetManifest>> SyncEngine::Impl::previous_set(const std::str
   SetManifest adopted;
   for (const auto& o : *listed) {
     const std::string name = o.key.substr(prefix.size());
-    if (name.find('/') != std::string::npos || name == kSetManifestName) continue;
+    if (!is_set_file(name)) continue;  // the manifest, .pending/, kept rejected patches
     if (o.md5_hex.empty()) return std::optional<SetManifest>();
     adopted[name] = SetEntry{o.md5_hex, o.size};
   }
@@ -229,6 +230,9 @@ Result<CycleReport> SyncEngine::run_cycle(bool backup_repos, const CycleOptions&
 
 Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOptions& what) {
   Impl& d = *this;
+  // Held until the cycle ends: a second cycle on this workspace stops here.
+  auto lock = SyncLock::acquire(d.cache);
+  if (!lock) return std::move(lock).error();
   const auto t0 = std::chrono::steady_clock::now();
   CycleReport report;
   Status first;

@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 
+#include <thread>
+
 #include "git/backup.hpp"
 #include "git_fixture.hpp"
 
@@ -90,4 +92,22 @@ TEST_CASE("a backup whose files were removed is written again") {
   fs::remove(c.out / "staged.patch");
   CHECK_FALSE(c.backup().unchanged);
   CHECK(fs::exists(c.out / "staged.patch"));
+}
+
+TEST_CASE("two backups into one directory at once both succeed: each writes under its own temporary names") {
+  BackupCase c;
+  for (int round = 0; round < 20; ++round) {
+    std::string errors[2];
+    auto backup = [&](int i) {
+      auto r = ws::git::backup_repo({c.work, c.out, c.dir / ("fp-" + std::to_string(i)), true}, ws::Logger());
+      if (!r) errors[i] = r.error().message;
+    };
+    {
+      std::jthread a(backup, 0);
+      std::jthread b(backup, 1);
+    }
+    CHECK_MESSAGE(errors[0].empty(), errors[0]);
+    CHECK_MESSAGE(errors[1].empty(), errors[1]);
+  }
+  CHECK(fs::exists(c.out / "repo.bundle"));
 }

@@ -28,11 +28,13 @@ struct RestoreCase {
     REQUIRE_MESSAGE(b.ok(), b.error().message);
   }
 
-  ws::Result<ws::git::RestoreResult> restore(const fs::path& repo, const std::string& remote_url = {}) {
+  ws::Result<ws::git::RestoreResult> restore(const fs::path& repo, const std::string& remote_url = {},
+                                             const ws::git::OriginPolicy& origins = ws::git::OriginPolicy::any_known()) {
     ws::git::RestoreOptions opts;
     opts.state_dir = state;
     opts.repo = repo;
     opts.remote_url = remote_url;
+    opts.origins = origins;
     return ws::git::restore_repo(opts, ws::Logger([this](const ws::LogEvent& e) {
       if (e.level == ws::LogLevel::warn) warnings.emplace_back(e.message);
     }));
@@ -51,6 +53,26 @@ TEST_CASE("a repository missing locally is cloned from remoteUrl, then restored"
   REQUIRE_MESSAGE(r.ok(), r.error().message);
   CHECK(r->cloned);
   check_same(snapshot(c.work), snapshot(c.dir / "absent"));
+}
+
+TEST_CASE("a saved local remoteUrl is not cloned under a session's policy unless the session uses local origins") {
+  RestoreCase c;
+  for (const std::string& url : {c.origin, (c.dir / "origin.git").string()}) {
+    std::string meta = wstest::read_file(c.state / "metadata.json");
+    const auto at = meta.find("\"remoteUrl\":\"") + 13;
+    meta.replace(at, meta.find('"', at) - at, url);
+    wstest::write_file(c.state / "metadata.json", meta);
+    CAPTURE(url);
+    auto refused = c.restore(c.dir / "absent", {}, ws::git::OriginPolicy::for_session({"https://github.com/org/app.git"}));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ws::Errc::unsafe_path);
+    CHECK(refused.error().message.find("local origin") != std::string::npos);
+    CHECK_FALSE(fs::exists(c.dir / "absent"));
+    auto allowed = c.restore(c.dir / "absent", {}, ws::git::OriginPolicy::for_session({"/srv/git/app.git"}));
+    REQUIRE_MESSAGE(allowed.ok(), allowed.error().message);
+    CHECK(allowed->cloned);
+    fs::remove_all(c.dir / "absent");
+  }
 }
 
 TEST_CASE("--remote-url overrides the saved remoteUrl for the clone") {

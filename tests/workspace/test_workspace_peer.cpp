@@ -161,7 +161,9 @@ TEST_CASE("a repo cloned at run time is restored from its saved remote") {
          "printf 'unstaged\\n' >> README.md", tmp / "ws1" / "repos" / "extra");
   sync_ok(cfg1);
 
-  const auto cfg2 = wsws::session_config(tmp / "ws2", s3.endpoint(), kBucket);
+  // A saved remoteUrl may name a local origin only when REPOS_JSON does too.
+  const auto app = wsws::make_origin(tmp / "origins", "app");
+  const auto cfg2 = wsws::session_config(tmp / "ws2", s3.endpoint(), kBucket, {{"REPOS_JSON", repos_json({app})}});
   const auto r = hydrate_ok(cfg2);
   CHECK(r.repos_restored == 1);
   const auto before = wsws::snapshot_repo(tmp / "ws1" / "repos" / "extra");
