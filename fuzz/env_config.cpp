@@ -1,0 +1,30 @@
+// The session pod's environment: every value of the env table, each line of
+// the input being one NAME=VALUE. Any values load or are refused with an
+// error; a loaded config, written back as the values it resolved
+// (`ambient-workspace env --resolved`), loads again to the same config.
+#include "fuzz_check.hpp"
+#include "spec/config.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace ws::spec;
+  const auto text = ws::fuzz::text_of(data, size);
+  EnvSource env;
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find('\n', begin), text.size());
+    const auto line = text.substr(begin, end - begin);
+    if (const auto eq = line.find('='); eq != std::string_view::npos) {
+      env.set(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
+    }
+    begin = end + 1;
+  }
+  auto config = load_config(env);
+  if (!config) return 0;
+  const auto resolved = resolved_env(*config);
+  EnvSource again;
+  for (const auto& [name, value] : resolved) again.set(name, value);
+  auto reloaded = load_config(again);
+  if (!reloaded) std::fprintf(stderr, "reloading the resolved values: %s\n", reloaded.error().message.c_str());
+  FUZZ_CHECK(reloaded);
+  FUZZ_CHECK(resolved_env(*reloaded) == resolved);
+  return 0;
+}
