@@ -8,15 +8,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ws::spec;
-  const auto text = ws::fuzz::text_of(data, size);
   EnvSource env;
-  for (size_t begin = 0; begin < text.size();) {
-    const size_t end = std::min(text.find('\n', begin), text.size());
-    const auto line = text.substr(begin, end - begin);
+  for (const auto line : ws::fuzz::lines_of(ws::fuzz::text_of(data, size))) {
     if (const auto eq = line.find('='); eq != std::string_view::npos) {
       env.set(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
     }
-    begin = end + 1;
   }
   auto config = load_config(env);
   if (!config) return 0;

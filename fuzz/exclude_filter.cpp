@@ -6,21 +6,15 @@
 #include "fuzz_check.hpp"
 #include "sync/filter.hpp"
 
-#include <vector>
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using ws::sync::ExcludeFilter;
-  const auto text = ws::fuzz::text_of(data, size);
   std::vector<std::string> patterns;
   std::vector<std::string_view> paths;
   bool in_paths = false;
-  for (size_t begin = 0; begin < text.size();) {
-    const size_t end = std::min(text.find('\n', begin), text.size());
-    const auto line = text.substr(begin, end - begin);
+  for (const auto line : ws::fuzz::lines_of(ws::fuzz::text_of(data, size))) {
     if (!in_paths && line.empty()) in_paths = true;
     else if (in_paths) paths.push_back(line);
     else patterns.emplace_back(line);
-    begin = end + 1;
   }
   for (const auto& p : patterns) {
     for (const auto path : paths) (void)ws::sync::glob_match(p, path);

@@ -8,6 +8,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ws::git;
   const auto text = ws::fuzz::text_of(data, size);
+  // Stands in for the modes of the bundle's files: some plain, some executable.
   const ModeLookup mode_of = [](const std::string& path) -> std::optional<unsigned> {
     if (path.empty()) return std::nullopt;
     return path.size() % 2 == 0 ? 0100644u : 0100755u;
