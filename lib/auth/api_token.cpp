@@ -36,9 +36,9 @@ Result<std::string> read_service_account_token(const std::string& configured) {
   return token;
 }
 
-// The CP's answer {"token": "..."}; the message never quotes the body: a
-// 200 answer may carry a token under another name.
-Result<std::string> token_from_answer(const std::string& body) {
+}  // namespace
+
+Result<std::string> token_from_answer(std::string_view body) {
   boost::system::error_code ec;
   const auto doc = boost::json::parse(body, ec);
   if (ec || !doc.is_object()) return Error(Errc::protocol, "the answer is not a JSON object");
@@ -49,6 +49,8 @@ Result<std::string> token_from_answer(const std::string& body) {
   if (token->as_string().empty()) return Error(Errc::protocol, "the answer's \"token\" is empty");
   return std::string(token->as_string());
 }
+
+namespace {
 
 Result<ApiToken> attempt_exchange(const std::string& url, const std::string& bearer,
                                   const AuthOptions& options, http::Client& client) {

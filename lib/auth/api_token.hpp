@@ -32,6 +32,10 @@ struct ApiToken {
 Result<ApiToken> resolve_api_token(const spec::Config& config, const AuthOptions& options,
                                    http::Client& client, const Logger& log);
 
+// The token of the CP's 200 answer {"token": "..."}. protocol errors never
+// quote the body: it may carry a token under another name.
+Result<std::string> token_from_answer(std::string_view body);
+
 // Only the CP exchange (for callers that hold the inputs, not a Config).
 // With an empty `public_key_pem` the bearer presented is the service-account
 // token read from `service_account_token_file`.

@@ -45,7 +45,9 @@ CredentialResult without(CredentialOutcome outcome, std::string message) {
   return r;
 }
 
-CredentialResult parse_answer(const std::string& body, const std::string& what) {
+}  // namespace
+
+CredentialResult parse_credential_answer(std::string_view body, const std::string& what) {
   boost::system::error_code ec;
   const auto doc = boost::json::parse(body, ec);
   if (ec || !doc.is_object()) {
@@ -66,6 +68,8 @@ CredentialResult parse_answer(const std::string& body, const std::string& what) 
   r.credential = std::move(c);
   return r;
 }
+
+namespace {
 
 const char* warning_event(CredentialOutcome o) {
   switch (o) {
@@ -137,7 +141,7 @@ CredentialResult fetch_hosting_credential(GitHosting hosting, const spec::Config
     result = without(CredentialOutcome::malformed, what + ": unexpected HTTP " + std::to_string(res->status) +
                                                        " " + answer_excerpt(res->body, api_token));
   } else {
-    result = parse_answer(res->body, what);
+    result = parse_credential_answer(res->body, what);
   }
   if (result.credential) {
     log.info("credentials.fetched", what + ": token " + mask_secret(result.credential->token));

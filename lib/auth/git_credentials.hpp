@@ -54,6 +54,10 @@ struct GitCredentials {
   const CredentialResult& operator[](GitHosting h) const { return h == GitHosting::github ? github : gitlab; }
 };
 
+// The backend's 200 answer for one hosting: fetched with its credential, or
+// malformed saying why (`what` names the request); the body is never quoted.
+CredentialResult parse_credential_answer(std::string_view body, const std::string& what);
+
 // Asks the backend for one hosting's credential. `api_token` may be empty
 // (then: skipped).
 CredentialResult fetch_hosting_credential(GitHosting hosting, const spec::Config& config,

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "auth/base64.hpp"
 
 namespace ws::auth {
@@ -18,12 +20,18 @@ std::optional<std::chrono::system_clock::time_point> jwt_expiry(std::string_view
   if (ec || !doc.is_object()) return std::nullopt;
   const auto* exp = doc.as_object().if_contains("exp");
   if (exp == nullptr) return std::nullopt;
-  int64_t seconds;
-  if (exp->is_int64()) seconds = exp->as_int64();
-  else if (exp->is_uint64()) seconds = static_cast<int64_t>(exp->as_uint64());
-  else if (exp->is_double()) seconds = static_cast<int64_t>(exp->as_double());
+  // Past what the clock can hold (year 2262 with nanosecond ticks) is as
+  // good as never; before 1970, already expired. Neither may overflow.
+  using Clock = std::chrono::system_clock;
+  constexpr double kMaxSeconds =
+      static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count());
+  double seconds;
+  if (exp->is_int64()) seconds = static_cast<double>(exp->as_int64());
+  else if (exp->is_uint64()) seconds = static_cast<double>(exp->as_uint64());
+  else if (exp->is_double()) seconds = exp->as_double();
   else return std::nullopt;
-  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+  if (!(seconds < kMaxSeconds)) return std::nullopt;
+  return Clock::time_point(std::chrono::seconds(static_cast<int64_t>(std::max(seconds, 0.0))));
 }
 
 }  // namespace ws::auth

@@ -58,7 +58,7 @@ std::optional<std::pair<std::string, std::string>> diff_git_paths(std::string_vi
     auto a = take_quoted(rest);
     if (!a || rest.empty() || rest[0] != ' ') return std::nullopt;
     rest.remove_prefix(1);
-    std::optional<std::string> b = rest[0] == '"' ? take_quoted(rest) : std::string(rest);
+    std::optional<std::string> b = !rest.empty() && rest[0] == '"' ? take_quoted(rest) : std::string(rest);
     if (!b || !starts_with(*a, "a/") || !starts_with(*b, "b/")) return std::nullopt;
     return std::pair{a->substr(2), b->substr(2)};
   }

@@ -3,9 +3,17 @@
 namespace ws::sync {
 namespace {
 
+// More alternatives than any real exclude list needs; "{a,b}" twenty times
+// over would otherwise expand to a million rules.
+constexpr size_t kMaxAlternatives = 1024;
+
 // Expands the first "{a,b}" group (recursively the rest); nesting is not
 // supported, as in rclone.
 Status expand_braces(const std::string& p, std::vector<std::string>& out) {
+  if (out.size() >= kMaxAlternatives) {
+    return Error(Errc::invalid_input, "exclude pattern '" + p + "' expands to more than " +
+                                          std::to_string(kMaxAlternatives) + " alternatives");
+  }
   size_t open = std::string::npos;
   for (size_t i = 0; i < p.size(); ++i) {
     if (p[i] == '\\') { ++i; continue; }
@@ -87,19 +95,35 @@ bool valid_classes(std::string_view glob) {
   return true;
 }
 
-}  // namespace
+// Matching state of one glob_match call. With two or more '*' groups a
+// failed split would be retried from every split of the groups before it
+// ("*a*a*a*b" against "aaaa…" is exponential), so failures are remembered
+// per (glob, text) position and the work stays |glob| x |text|.
+struct GlobState {
+  std::string_view glob;
+  std::string_view text;
+  std::vector<bool> failed;  // empty: a single '*' group, nothing to remember
 
-bool glob_match(std::string_view glob, std::string_view text) {
-  size_t g = 0, t = 0;
+  bool known_failed(size_t g, size_t t) const { return !failed.empty() && failed[g * (text.size() + 1) + t]; }
+  void remember_failed(size_t g, size_t t) {
+    if (!failed.empty()) failed[g * (text.size() + 1) + t] = true;
+  }
+};
+
+bool match_from(GlobState& s, size_t g, size_t t) {
+  const std::string_view glob = s.glob;
+  const std::string_view text = s.text;
   while (g < glob.size()) {
     const char pc = glob[g];
     if (pc == '*') {
       const bool cross = g + 1 < glob.size() && glob[g + 1] == '*';
       while (g < glob.size() && glob[g] == '*') ++g;
-      const std::string_view rest = glob.substr(g);
       // Try every split; a single '*' stops at the next '/'.
       for (size_t k = t;; ++k) {
-        if (glob_match(rest, text.substr(k))) return true;
+        if (!s.known_failed(g, k)) {
+          if (match_from(s, g, k)) return true;
+          s.remember_failed(g, k);
+        }
         if (k >= text.size() || (!cross && text[k] == '/')) return false;
       }
     }
@@ -127,6 +151,22 @@ bool glob_match(std::string_view glob, std::string_view text) {
     ++t;
   }
   return t == text.size();
+}
+
+size_t star_groups(std::string_view glob) {
+  size_t n = 0;
+  for (size_t i = 0; i < glob.size(); ++i) {
+    if (glob[i] == '*' && (i == 0 || glob[i - 1] != '*')) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool glob_match(std::string_view glob, std::string_view text) {
+  GlobState s{glob, text, {}};
+  if (star_groups(glob) >= 2) s.failed.assign((glob.size() + 1) * (text.size() + 1), false);
+  return match_from(s, 0, 0);
 }
 
 Result<ExcludeFilter> ExcludeFilter::compile(const std::vector<std::string>& patterns) {

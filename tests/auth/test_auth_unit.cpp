@@ -190,6 +190,21 @@ TEST_CASE("a JWT's exp claim gives the token's expiry; other tokens have none") 
   CHECK_FALSE(ws::auth::jwt_expiry("a.b.c"));
 }
 
+TEST_CASE("an exp claim the clock cannot hold gives no expiry; one before 1970 is already expired") {
+  const auto jwt = [](const std::string& claims) {
+    const std::string payload = ws::auth::base64_encode(claims);
+    return "eyJhbGciOiJub25lIn0." + payload.substr(0, payload.find('=')) + ".sig";
+  };
+  // Found by fuzz/cp_token_answer: 105e9 s overflowed the nanosecond clock.
+  CHECK_FALSE(ws::auth::jwt_expiry(jwt(R"({"exp":105e9})")));
+  CHECK_FALSE(ws::auth::jwt_expiry(jwt(R"({"exp":9223372036854775807})")));
+  CHECK_FALSE(ws::auth::jwt_expiry(jwt(R"({"exp":18446744073709551615})")));
+  CHECK_FALSE(ws::auth::jwt_expiry(jwt(R"({"exp":1e300})")));
+  const auto past = ws::auth::jwt_expiry(jwt(R"({"exp":-1e300})"));
+  REQUIRE(past);
+  CHECK(std::chrono::system_clock::to_time_t(*past) == 0);
+}
+
 TEST_CASE("git identity comes from the credential, else the bot") {
   auto id = ws::auth::git_identity(both());
   CHECK(id.name == "octo");

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "git/patch_text.hpp"
+#include "guarded_text.hpp"
 
 using ws::git::normalize_git_patch;
 
@@ -44,4 +45,12 @@ TEST_CASE("quoted paths round-trip through unquote") {
   CHECK(ws::git::unquote_path("\"a/\\303\\274 x\\\"q\"") == "a/\xc3\xbc x\"q");
   CHECK(ws::git::quote_path_if_needed("plain/path.txt") == "plain/path.txt");
   CHECK(ws::git::quote_path_if_needed("a b") == "\"a b\"");
+}
+
+TEST_CASE("a quoted diff --git path that ends the patch is passed through, read within the patch") {
+  // Found by fuzz/patch_text: the byte after "diff --git \"a/x\" " was read.
+  for (std::string_view in : {"diff --git \"a/x\" ", "diff --git \"a/my f\xff\" "}) {
+    const wstest::GuardedText text(in);
+    CHECK(normalize_git_patch(text.view()) == in);
+  }
 }

@@ -103,3 +103,27 @@ TEST_CASE("the default list excludes SPEC's directories and files at any depth")
   CHECK_FALSE(f.excludes_file("session.jsonl"));
   CHECK_FALSE(f.excludes_dir("debugger"));
 }
+
+TEST_CASE("many '*' groups against a long path that almost matches answer at once") {
+  // Found by fuzz/exclude_filter: each '*' group retried every split of the
+  // ones before it, exponential in the number of groups (a timeout).
+  const std::string glob = "*a*a*a*a*a*a*a*a*a*a*a*a*b";
+  const std::string path(200, 'a');
+  CHECK_FALSE(ws::sync::glob_match(glob, path));
+  CHECK(ws::sync::glob_match(glob, path + "b"));
+  CHECK_FALSE(ws::sync::glob_match("**/*a*a*a*a*a*a*a*a*a*a*/x", std::string(100, 'a') + "/" + path));
+  CHECK(filter_of({glob}).excludes_file("dir/" + path + "b"));
+}
+
+TEST_CASE("a pattern whose braces expand past 1024 alternatives is refused") {
+  // Found by fuzz/exclude_filter: "{a,b}" 22 times expanded to 4 million rules.
+  std::string pattern;
+  for (int i = 0; i < 22; ++i) pattern += "{a,b}";
+  auto r = ExcludeFilter::compile({pattern});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == ws::Errc::invalid_input);
+  CHECK(r.error().message.find("more than 1024 alternatives") != std::string::npos);
+  std::string ten;
+  for (int i = 0; i < 10; ++i) ten += "{a,b}";
+  CHECK(ExcludeFilter::compile({ten}).ok());
+}
