@@ -74,13 +74,17 @@ std::vector<std::string> host_list(const std::string& text) {
   return hosts;
 }
 
-Result<std::optional<WorkflowSpec>> load_workflow(const Reader& r) {
+Result<std::optional<WorkflowSpec>> load_workflow(const Reader& r, InputWarnings& warnings) {
   WorkflowSpec wf;
   wf.git_url = r.get("ACTIVE_WORKFLOW_GIT_URL");
   if (wf.git_url.empty()) return std::optional<WorkflowSpec>();
+  // A template that renders a missing workflow as JSON's null.
+  if (wf.git_url == "null") {
+    warnings.push_back({"config.workflow_null", "ACTIVE_WORKFLOW_GIT_URL is 'null': no workflow"});
+    return std::optional<WorkflowSpec>();
+  }
   wf.branch = r.get("ACTIVE_WORKFLOW_BRANCH");
-  auto path = normalize_relative_path(r.get("ACTIVE_WORKFLOW_PATH"), "ACTIVE_WORKFLOW_PATH",
-                                      /*allow_empty=*/true);
+  auto path = normalize_workflow_path(r.get("ACTIVE_WORKFLOW_PATH"), "ACTIVE_WORKFLOW_PATH", warnings);
   if (!path) return std::move(path).error();
   wf.path = std::move(*path);
   auto name = repo_name_from_url(wf.git_url);
@@ -90,6 +94,18 @@ Result<std::optional<WorkflowSpec>> load_workflow(const Reader& r) {
 }
 
 }  // namespace
+
+Result<std::string> normalize_workflow_path(std::string_view path, std::string_view what,
+                                            InputWarnings& warnings) {
+  // "/flows/x" means the clone's own flows/x: the path is inside the repo.
+  if (const auto start = path.find_first_not_of('/'); !path.empty() && start != 0) {
+    warnings.push_back({"config.workflow_path_absolute",
+                        std::string(what) + " '" + std::string(path) +
+                            "' starts with '/': taken relative to the workflow repository"});
+    path.remove_prefix(start == std::string_view::npos ? path.size() : start);
+  }
+  return normalize_relative_path(path, what, /*allow_empty=*/true);
+}
 
 std::string Config::session_prefix() const {
   return layout::session_prefix(namespace_name, session);
@@ -158,11 +174,11 @@ Result<Config> load_config(const EnvSource& env) {
   if (c.project.empty()) c.project = c.namespace_name;
 
   if (const std::string repos = r.get("REPOS_JSON"); !repos.empty()) {
-    auto parsed = parse_repos_json(repos, "REPOS_JSON");
+    auto parsed = parse_repos_json(repos, "REPOS_JSON", &c.warnings);
     if (!parsed) return std::move(parsed).error();
     c.repos = std::move(*parsed);
   }
-  auto workflow = load_workflow(r);
+  auto workflow = load_workflow(r, c.warnings);
   if (!workflow) return std::move(workflow).error();
   c.workflow = std::move(*workflow);
 

@@ -130,12 +130,29 @@ json::object container(std::string_view name, std::string_view subcommand,
   return c;
 }
 
+// The operator's S3Available condition, so the CP can put it on the session.
+json::object s3_available(const ResolvedStorage& storage) {
+  json::object c{{"type", "S3Available"}};
+  if (storage.enabled()) {
+    c["status"] = "True";
+    c["reason"] = "Configured";
+    c["message"] = std::string("session state persists to the ") +
+                   storage_source_name(storage.source) + " store, bucket " + storage.bucket;
+  } else {
+    c["status"] = "False";
+    c["reason"] = storage.reason;
+    c["message"] = storage.message + ": the session runs without persistence";
+  }
+  return c;
+}
+
 }  // namespace
+
 Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings& settings) {
-  auto storage = resolve_storage(settings.storage);
-  if (!storage) return std::move(storage).error();
   PodPlan plan;
-  plan.storage = std::move(*storage);
+  plan.storage = resolve_storage(settings.storage);
+  plan.warnings = session.warnings;
+  plan.warnings.insert(plan.warnings.end(), plan.storage.warnings.begin(), plan.storage.warnings.end());
 
   // The workflow is cloned by hydrate too, so it needs the init container
   // just as repos do.
@@ -170,6 +187,7 @@ std::string pod_plan_to_json(const PodPlan& plan) {
     storage["bucket"] = plan.storage.bucket;
   }
   out["storage"] = std::move(storage);
+  out["conditions"] = json::array{s3_available(plan.storage)};
   json::array init, containers;
   if (plan.init_hydrate) init.push_back(*plan.init_hydrate);
   if (plan.state_sync) containers.push_back(*plan.state_sync);
@@ -177,6 +195,11 @@ std::string pod_plan_to_json(const PodPlan& plan) {
   out["containers"] = std::move(containers);
   out["volumes"] = json::array{json::object{{"name", kWorkspaceVolume}, {"emptyDir", json::object{}}}};
   out["workspaceMount"] = workspace_mount();
+  json::array warnings;
+  for (const auto& w : plan.warnings) {
+    warnings.push_back(json::object{{"event", w.event}, {"message", w.message}});
+  }
+  out["warnings"] = std::move(warnings);
   return json::serialize(out);
 }
 

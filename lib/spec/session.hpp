@@ -22,6 +22,7 @@ struct SessionSpec {
   std::string id;              // "id", the pod's SESSION_ID; may be empty
   std::vector<RepoSpec> repos;            // "RepoURL" + "Repos" (a JSON string or an array)
   std::optional<WorkflowSpec> workflow;   // "workflow": {"gitUrl", "branch"?, "path"?}
+  InputWarnings warnings;                 // odd values accepted (SPEC §1 "Input policy")
 };
 
 // Errors (invalid_input) name the field: "session.workflow.gitUrl must be a

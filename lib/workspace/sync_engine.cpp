@@ -273,6 +273,7 @@ Result<CycleReport> SyncEngine::run_cycle(bool backup_repos, const CycleOptions&
 
 Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken& stop,
                    const Logger& log, const CycleOptions& what) {
+  spec::log_input_warnings(cfg.warnings, log);
   SidecarSchedule schedule;
   schedule.initial_delay = cfg.sync_initial_delay;
   schedule.interval = cfg.sync_interval;

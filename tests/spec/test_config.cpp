@@ -121,8 +121,47 @@ TEST_CASE("the workflow defaults to branch main and is named after its URL") {
 TEST_CASE("a workflow path leaving the clone is refused") {
   CHECK(error_of({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/w"}, {"ACTIVE_WORKFLOW_PATH", "a/../../x"}}) ==
         "ACTIVE_WORKFLOW_PATH 'a/../../x' must not contain '..'");
-  CHECK(error_of({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/w"}, {"ACTIVE_WORKFLOW_PATH", "/etc"}}) ==
-        "ACTIVE_WORKFLOW_PATH '/etc' must be relative to the workspace, not an absolute path");
+  CHECK(error_of({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/w"}, {"ACTIVE_WORKFLOW_PATH", "/../x"}}) ==
+        "ACTIVE_WORKFLOW_PATH '../x' must not contain '..'");
+}
+
+TEST_CASE("a workflow path's leading / is dropped with a warning") {
+  const auto c = load({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/w"}, {"ACTIVE_WORKFLOW_PATH", "//flows/x"}});
+  REQUIRE(c.workflow.has_value());
+  CHECK(c.workflow->path == "flows/x");
+  REQUIRE(c.warnings.size() == 1);
+  CHECK(c.warnings[0].event == "config.workflow_path_absolute");
+  CHECK(c.warnings[0].message ==
+        "ACTIVE_WORKFLOW_PATH '//flows/x' starts with '/': taken relative to the workflow repository");
+  CHECK(load({{"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/w"}, {"ACTIVE_WORKFLOW_PATH", "/"}}).workflow->path == "");
+}
+
+TEST_CASE("a workflow URL of null means no workflow, with a warning") {
+  const auto c = load({{"ACTIVE_WORKFLOW_GIT_URL", "null"}, {"ACTIVE_WORKFLOW_PATH", "x"}});
+  CHECK_FALSE(c.workflow.has_value());
+  REQUIRE(c.warnings.size() == 1);
+  CHECK(c.warnings[0].event == "config.workflow_null");
+  CHECK(c.warnings[0].message == "ACTIVE_WORKFLOW_GIT_URL is 'null': no workflow");
+}
+
+TEST_CASE("odd REPOS_JSON starts with warnings in the config, garbage names the variable") {
+  const auto c = load({{"REPOS_JSON", R"([{"branch":"x"},{"url":"https://h/o/a"},{"url":"https://h/o/a"}])"}});
+  REQUIRE(c.repos.size() == 1);
+  REQUIRE(c.warnings.size() == 2);
+  CHECK(c.warnings[0].message == R"(REPOS_JSON[0] has no "url": skipped)");
+  CHECK(c.warnings[1].event == "config.repo_duplicate");
+  CHECK(load({{"REPOS_JSON", "null"}}).repos.empty());
+  CHECK(load({{"REPOS_JSON", "[]"}}).warnings.empty());
+  CHECK(error_of({{"REPOS_JSON", "[{"}}).rfind("REPOS_JSON is not valid JSON", 0) == 0);
+  CHECK(error_of({{"REPOS_JSON", R"([{"url":"https://h/o/.."}])"}}) ==
+        "REPOS_JSON[0]: repo URL 'https://h/o/..' gives no usable directory name (got '..')");
+}
+
+TEST_CASE("an environment of plain values gives no warnings") {
+  CHECK(load({{"REPOS_JSON", R"([{"url":"https://h/o/a"}])"},
+              {"ACTIVE_WORKFLOW_GIT_URL", "https://h/o/w"},
+              {"ACTIVE_WORKFLOW_PATH", "flows/x"}})
+            .warnings.empty());
 }
 
 TEST_CASE("RUNNER_STATE_DIR is normalised") {

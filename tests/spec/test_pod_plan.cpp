@@ -173,10 +173,41 @@ TEST_CASE("extra env goes to the containers that read each variable") {
   CHECK(env_of(p.at("initContainers").at(0), "SYNC_INTERVAL").is_null());
 }
 
-TEST_CASE("incomplete storage settings are an error naming what is missing") {
-  CHECK(error_of(kBareSession, R"({"projectStorage":{"storageMode":"custom","S3_BUCKET":"b"}})") ==
-        "the project's storage mode is 'custom' but its S3_ENDPOINT, S3_ACCESS_KEY and "
-        "S3_SECRET_KEY are not set");
+TEST_CASE("incomplete storage settings plan a pod without persistence and say why") {
+  const auto p = plan(kSession, R"({"projectStorage":{"storageMode":"custom","S3_ENDPOINT":"https://s3.example"}})");
+  CHECK(p.at("initHydrate") == true);
+  CHECK(p.at("stateSync") == false);
+  CHECK(p.at("storage").at("source") == "none");
+  CHECK(json::serialize(p.at("conditions")) ==
+        R"([{"type":"S3Available","status":"False","reason":"IncompleteSettings","message":)"
+        R"("the project's storage mode is 'custom' with its own S3_ENDPOINT but neither S3_ACCESS_KEY )"
+        R"(nor S3_SECRET_KEY: the session runs without persistence"}])");
+  const auto& init = p.at("initContainers").at(0);
+  CHECK(env_of(init, "S3_ENDPOINT").is_null());
+  CHECK(env_of(init, "AWS_ACCESS_KEY_ID").is_null());
+}
+
+TEST_CASE("without storage settings the plan says S3 is not configured") {
+  const auto p = plan(kBareSession, "");
+  CHECK(p.at("conditions").at(0).at("status") == "False");
+  CHECK(p.at("conditions").at(0).at("reason") == "NotConfigured");
+}
+
+TEST_CASE("custom storage with fields missing falls back to the defaults, with a warning in the plan") {
+  const auto p = plan(kBareSession, std::string(R"({"projectStorage":{"storageMode":"custom","S3_BUCKET":"b"},)") +
+                                        kMinio + "}");
+  CHECK(p.at("stateSync") == true);
+  CHECK(p.at("storage").at("source") == "custom");
+  CHECK(p.at("storage").at("bucket") == "b");
+  CHECK(p.at("storage").at("endpoint") == "http://minio.ambient-code.svc:9000");
+  CHECK(p.at("conditions").at(0).at("status") == "True");
+  CHECK(p.at("warnings").at(0).at("event") == "storage.custom_defaulted");
+}
+
+TEST_CASE("an unknown storage mode plans the shared store, with a warning in the plan") {
+  const auto p = plan(kBareSession, std::string(R"({"projectStorage":{"storageMode":"Custom "},)") + kMinio + "}");
+  CHECK(p.at("storage").at("source") == "shared-minio");
+  CHECK(p.at("warnings").at(0).at("event") == "storage.unknown_mode");
 }
 
 TEST_CASE("settings that are not a JSON object are refused") {
