@@ -5,7 +5,6 @@
 
 #include "spec/config.hpp"
 #include "spec/env_table.hpp"
-#include "spec/layout.hpp"
 
 namespace ws::spec {
 namespace json = boost::json;
@@ -102,23 +101,26 @@ json::object workspace_mount() {
   return {{"name", kWorkspaceVolume}, {"mountPath", kWorkspaceMountPath}};
 }
 
-json::object security_context(bool as_root) {
+// What OpenShift's restricted-v2 SCC and the Pod Security "restricted"
+// profile admit: no privilege, no capability, the runtime's seccomp
+// profile, and no fixed runAsUser (restricted-v2 assigns the UID from the
+// namespace's range and rejects any other). The sidecar also says
+// runAsNonRoot; init-hydrate does not, so that on a cluster that lets it
+// run as the image's root it can give the workspace to 1001:0, and where
+// it runs non-root it skips that (SPEC §2).
+json::object security_context(bool non_root) {
   json::object sc;
   sc["allowPrivilegeEscalation"] = false;
   sc["capabilities"] = json::object{{"drop", json::array{"ALL"}}};
   sc["readOnlyRootFilesystem"] = false;
-  if (as_root) {
-    sc["runAsUser"] = 0;
-  } else {
-    sc["runAsNonRoot"] = true;
-    sc["runAsUser"] = static_cast<int64_t>(layout::kOwnerUid);
-  }
+  sc["seccompProfile"] = json::object{{"type", "RuntimeDefault"}};
+  if (non_root) sc["runAsNonRoot"] = true;
   return sc;
 }
 
 json::object container(std::string_view name, std::string_view subcommand,
                        const PodPlanSettings& settings, json::array env, json::array mounts,
-                       bool as_root) {
+                       bool non_root) {
   json::object c;
   c["name"] = name;
   c["image"] = settings.state_sync_image;
@@ -126,7 +128,7 @@ json::object container(std::string_view name, std::string_view subcommand,
   c["command"] = json::array{"ambient-workspace", subcommand};
   c["env"] = std::move(env);
   c["volumeMounts"] = std::move(mounts);
-  c["securityContext"] = security_context(as_root);
+  c["securityContext"] = security_context(non_root);
   return c;
 }
 
@@ -161,7 +163,7 @@ Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings&
     auto env = pod_env(EnvReader::hydrate, session, settings, plan.storage);
     WS_TRY(check_pod_accepts(env, kInitContainerName));
     plan.init_hydrate = container(kInitContainerName, "hydrate", settings, std::move(env),
-                                  json::array{workspace_mount()}, /*as_root=*/true);
+                                  json::array{workspace_mount()}, /*non_root=*/false);
   }
   if (plan.storage.enabled()) {
     json::object state_mount{
@@ -172,7 +174,7 @@ Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings&
     WS_TRY(check_pod_accepts(env, kSidecarName));
     plan.state_sync = container(kSidecarName, "sync", settings, std::move(env),
                                 json::array{workspace_mount(), std::move(state_mount)},
-                                /*as_root=*/false);
+                                /*non_root=*/true);
   }
   return plan;
 }

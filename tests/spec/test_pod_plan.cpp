@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "spec/pod_plan.hpp"
@@ -125,14 +127,69 @@ TEST_CASE("the sidecar mounts the workspace and the state directory under /app v
   CHECK(json::serialize(init.at("volumeMounts")) == R"([{"name":"workspace","mountPath":"/workspace"}])");
 }
 
-TEST_CASE("init-hydrate runs as root, the sidecar as non-root, both without privileges") {
-  const auto p = plan(kBareSession, std::string("{") + kMinio + "}");
+TEST_CASE("no container fixes its user; the sidecar is non-root, init-hydrate may be root") {
+  const auto p = plan(kSession, std::string("{") + kMinio + "}");
   CHECK(json::serialize(p.at("initContainers").at(0).at("securityContext")) ==
         R"({"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},)"
-        R"("readOnlyRootFilesystem":false,"runAsUser":0})");
+        R"("readOnlyRootFilesystem":false,"seccompProfile":{"type":"RuntimeDefault"}})");
   CHECK(json::serialize(p.at("containers").at(0).at("securityContext")) ==
         R"({"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},)"
-        R"("readOnlyRootFilesystem":false,"runAsNonRoot":true,"runAsUser":1001})");
+        R"("readOnlyRootFilesystem":false,"seccompProfile":{"type":"RuntimeDefault"},"runAsNonRoot":true})");
+}
+
+// The checks of OpenShift's restricted-v2 SCC and of the Pod Security
+// "restricted" profile that a container spec can fail, for one container.
+static void check_restricted(const json::object& c) {
+  const std::string name(c.at("name").as_string());
+  INFO("container " << name);
+  REQUIRE(c.contains("securityContext"));
+  const auto& sc = c.at("securityContext").as_object();
+  // restricted-v2 assigns the UID (MustRunAsRange) and rejects a fixed one.
+  CHECK_FALSE(sc.contains("runAsUser"));
+  CHECK_FALSE(sc.contains("runAsGroup"));
+  // runAsNonRoot may be left to the pod or the image, never set to false.
+  if (const auto* nr = sc.if_contains("runAsNonRoot")) CHECK(*nr == true);
+  CHECK(sc.at("allowPrivilegeEscalation") == false);
+  if (const auto* priv = sc.if_contains("privileged")) CHECK(*priv == false);
+  const auto& caps = sc.at("capabilities").as_object();
+  const auto& drop = caps.at("drop").as_array();
+  CHECK(std::find(drop.begin(), drop.end(), json::value("ALL")) != drop.end());
+  if (const auto* add = caps.if_contains("add")) {
+    for (const auto& cap : add->as_array()) CHECK(cap == "NET_BIND_SERVICE");
+  }
+  const auto type = sc.at("seccompProfile").at("type");
+  CHECK((type == "RuntimeDefault" || type == "Localhost"));
+  CHECK_FALSE(sc.contains("seLinuxOptions"));
+  CHECK_FALSE(sc.contains("procMount"));
+  CHECK(sc.at("readOnlyRootFilesystem") == false);  // the image writes its caches
+  if (const auto* ports = c.if_contains("ports")) {
+    for (const auto& port : ports->as_array()) CHECK_FALSE(port.as_object().contains("hostPort"));
+  }
+}
+
+TEST_CASE("every container of every plan passes the restricted-v2 SCC and Pod Security restricted checks") {
+  const std::string custom =
+      R"({"projectStorage":{"storageMode":"custom","S3_ENDPOINT":"https://s3.example","S3_BUCKET":"b",)"
+      R"("S3_ACCESS_KEY":"AK","S3_SECRET_KEY":"SK"}})";
+  size_t walked = 0;
+  for (const char* session : {kSession, kBareSession}) {
+    for (const std::string& settings : {std::string(""), std::string("{") + kMinio + "}", custom}) {
+      const auto p = plan(session, settings);
+      for (const char* list : {"initContainers", "containers"}) {
+        for (const auto& c : p.at(list).as_array()) {
+          check_restricted(c.as_object());
+          ++walked;
+        }
+      }
+      // No host namespaces or host paths: the only volume is an emptyDir.
+      for (const auto& v : p.at("volumes").as_array()) {
+        CHECK(v.as_object().size() == 2);
+        CHECK(v.as_object().contains("emptyDir"));
+      }
+      for (const char* host : {"hostNetwork", "hostPID", "hostIPC"}) CHECK_FALSE(p.contains(host));
+    }
+  }
+  CHECK(walked == 9);  // 2+2+2 with repos, 0+2+2 without
 }
 
 TEST_CASE("image and pull policy come from the settings") {
