@@ -112,3 +112,15 @@ TEST_CASE("the sidecar's log carries the warnings when it starts") {
   sync.signal(SIGTERM);
   CHECK(sync.wait() == 0);
 }
+
+TEST_CASE("the sidecar exits 2 on a number out of range, naming the variable") {
+  wstest::TempDir root;
+  const auto interval = run_cli({"sync"}, {{"WORKSPACE_ROOT", root.path().string()}, {"SYNC_INTERVAL", "9223372037"}});
+  CHECK(interval.exit_code == 2);
+  CHECK(interval.err == "ambient-workspace: SYNC_INTERVAL must be between 1 and 86400, got 9223372037\n");
+  const auto delay = run_cli({"sync"}, {{"WORKSPACE_ROOT", root.path().string()},
+                                        {"SYNC_INITIAL_DELAY", "18446744073709551615"}});
+  CHECK(delay.exit_code == 2);
+  CHECK(delay.err == "ambient-workspace: SYNC_INITIAL_DELAY must be between 0 and 86400, got "
+                     "18446744073709551615\n");
+}

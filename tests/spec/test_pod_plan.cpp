@@ -326,7 +326,7 @@ TEST_CASE("settings URLs must be http(s) without credentials") {
 
 TEST_CASE("a plan whose env the pod would refuse is refused, naming the container") {
   CHECK(error_of(kBareSession, std::string(R"({"env":{"SYNC_INTERVAL":"0"},)") + kMinio + "}") ==
-        "the state-sync container would refuse its env: SYNC_INTERVAL must be at least 1, got 0");
+        "the state-sync container would refuse its env: SYNC_INTERVAL must be between 1 and 86400, got 0");
   CHECK(error_of(kSession, R"({"env":{"LOG_FORMAT":"xml"}})") ==
         "the init-hydrate container would refuse its env: LOG_FORMAT must be 'text' or 'json', got 'xml'");
 }
