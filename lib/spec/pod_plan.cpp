@@ -57,7 +57,7 @@ json::array pod_env(EnvReader container, const SessionSpec& session,
   env.add("NAMESPACE", session.namespace_name);
   env.add("PROJECT_NAME", session.project);
   env.add("SESSION_ID", session.id);
-  if (!session.repos.empty()) env.add("REPOS_JSON", repos_to_json(session.repos));
+  if (!session.repos.empty()) env.add("REPOS_JSON", session.repos_json);
   if (session.workflow) {
     env.add("ACTIVE_WORKFLOW_GIT_URL", session.workflow->git_url);
     env.add("ACTIVE_WORKFLOW_BRANCH", session.workflow->branch);

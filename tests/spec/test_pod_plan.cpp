@@ -330,3 +330,23 @@ TEST_CASE("a plan whose env the pod would refuse is refused, naming the containe
   CHECK(error_of(kSession, R"({"env":{"LOG_FORMAT":"xml"}})") ==
         "the init-hydrate container would refuse its env: LOG_FORMAT must be 'text' or 'json', got 'xml'");
 }
+
+TEST_CASE("the session's Repos reaches REPOS_JSON verbatim, after validation") {
+  const std::string repos = R"([ {"url": "https://h/o/app", "branch": "dev", "provider": "github"} ])";
+  const auto as_string = plan(std::string(R"({"name":"s","namespace":"p","RepoURL":"https://h/o/one","Repos":)") +
+                                  json::serialize(json::value(repos)) + "}",
+                              "");
+  CHECK(env_value(as_string.at("initContainers").at(0), "REPOS_JSON") == repos);
+  const auto as_array = plan(std::string(R"({"name":"s","namespace":"p","Repos":)") + repos + "}", "");
+  CHECK(env_value(as_array.at("initContainers").at(0), "REPOS_JSON") ==
+        R"([{"url":"https://h/o/app","branch":"dev","provider":"github"}])");
+  CHECK(error_of(R"({"name":"s","namespace":"p","Repos":"[{\"url\":\"https://h/o/..\"}]"})", "")
+            .rfind("Repos[0]: repo URL", 0) == 0);
+}
+
+TEST_CASE("RepoURL reaches REPOS_JSON as one repo when Repos is empty in any form") {
+  for (const char* repos : {R"("")", R"("[]")", "[]", "null"}) {
+    const auto p = plan(std::string(R"({"name":"s","namespace":"p","RepoURL":"https://h/o/one","Repos":)") + repos + "}", "");
+    CHECK(env_value(p.at("initContainers").at(0), "REPOS_JSON") == R"([{"url":"https://h/o/one"}])");
+  }
+}
