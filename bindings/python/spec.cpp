@@ -25,8 +25,20 @@ std::string as_json(const py::object& value) {
   return py::module_::import("json").attr("dumps")(value).cast<std::string>();
 }
 
-py::object repos_result(ws::Result<std::vector<ws::spec::RepoSpec>> repos, bool with_names) {
-  return from_json(ws::spec::repos_to_json(unwrap(std::move(repos)), with_names));
+// Odd input the library accepted (SPEC §1 "Input policy") as Python
+// warnings, so a caller sees them the way Python code expects.
+void emit(const ws::spec::InputWarnings& warnings) {
+  if (warnings.empty()) return;
+  const auto warn = py::module_::import("warnings").attr("warn");
+  const auto category = py::module_::import("builtins").attr("UserWarning");
+  for (const auto& w : warnings) warn(w.event + ": " + w.message, category, 2);
+}
+
+py::object repos_result(ws::Result<std::vector<ws::spec::RepoSpec>> repos,
+                        const ws::spec::InputWarnings& warnings, bool with_names) {
+  auto list = unwrap(std::move(repos));
+  emit(warnings);
+  return from_json(ws::spec::repos_to_json(list, with_names));
 }
 
 }  // namespace
@@ -38,6 +50,7 @@ void register_spec(py::module_& m) {
         const auto source = env ? ws::spec::EnvSource({env->begin(), env->end()})
                                 : ws::spec::EnvSource::from_process();
         const auto config = unwrap(ws::spec::load_config(source));
+        emit(config.warnings);
         py::dict out;
         for (const auto& [name, value] : ws::spec::resolved_env(config)) out[py::str(name)] = value;
         return out;
@@ -46,7 +59,8 @@ void register_spec(py::module_& m) {
       "Resolves a session pod's configuration (SPEC §1) from `env` (a dict of\n"
       "variables; None reads the process environment). Returns every variable of\n"
       "env_table() with its resolved value (defaults applied, names sanitised, paths\n"
-      "normalised). Raises InvalidInputError naming the variable at fault.");
+      "normalised). Odd but plausible values are accepted with a UserWarning; garbage\n"
+      "raises InvalidInputError naming the variable at fault.");
 
   m.def(
       "env_table",
@@ -66,18 +80,24 @@ void register_spec(py::module_& m) {
   m.def(
       "normalize_repos",
       [](const py::object& repos, bool with_names) {
-        return repos_result(ws::spec::parse_repos_json(as_json(repos)), with_names);
+        ws::spec::InputWarnings warnings;
+        return repos_result(ws::spec::parse_repos_json(as_json(repos), "REPOS_JSON", &warnings),
+                            warnings, with_names);
       },
       "repos"_a, py::kw_only(), "with_names"_a = false,
       "Validates REPOS_JSON (a JSON str or a list of dicts) and returns it in\n"
       "canonical form as a list of dicts; with_names adds each repo's directory\n"
-      "name. Raises InvalidInputError naming the problem (never a URL's credentials).");
+      "name. Odd but plausible input (null, an item without url, a repo listed twice)\n"
+      "is accepted with a UserWarning; garbage raises InvalidInputError naming the\n"
+      "problem (never a URL's credentials).");
 
   m.def(
       "repos_from_session",
       [](const std::string& repo_url, const py::object& repos, bool with_names) {
         const std::string repos_json = repos.is_none() ? std::string() : as_json(repos);
-        return repos_result(ws::spec::repos_from_session(repo_url, repos_json), with_names);
+        ws::spec::InputWarnings warnings;
+        return repos_result(ws::spec::repos_from_session(repo_url, repos_json, &warnings), warnings,
+                            with_names);
       },
       "repo_url"_a = "", "repos"_a = py::none(), py::kw_only(), "with_names"_a = false,
       "The CP session's repos: `repos` (Repos) when non-empty, else `repo_url`\n"
@@ -100,8 +120,9 @@ void register_spec(py::module_& m) {
       "session"_a, "settings"_a = py::none(),
       "The pod plan (SPEC §6) for a CP session and the CP's settings (dicts or\n"
       "JSON str): which of init-hydrate and state-sync the pod needs, each as a\n"
-      "Kubernetes container dict. Raises InvalidInputError naming the field at\n"
-      "fault, including incomplete S3 settings.");
+      "Kubernetes container dict. Incomplete S3 settings give a plan without\n"
+      "persistence whose \"conditions\" say why (S3Available=False); \"warnings\"\n"
+      "lists odd input accepted. Raises InvalidInputError naming the field at fault.");
 }
 
 }  // namespace wspy

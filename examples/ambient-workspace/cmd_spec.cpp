@@ -39,12 +39,14 @@ int run_repos_json(const Args& args) {
   const auto repo_url = args.value("--repo-url");
   const auto repos = args.value("--repos");
   ws::Result<std::vector<ws::spec::RepoSpec>> parsed = std::vector<ws::spec::RepoSpec>{};
+  ws::spec::InputWarnings warnings;
   if (repo_url || repos) {
-    parsed = ws::spec::repos_from_session(repo_url.value_or(""), repos.value_or(""));
+    parsed = ws::spec::repos_from_session(repo_url.value_or(""), repos.value_or(""), &warnings);
   } else if (auto env = ws::spec::EnvSource::from_process().get("REPOS_JSON")) {
-    parsed = ws::spec::parse_repos_json(*env, "REPOS_JSON");
+    parsed = ws::spec::parse_repos_json(*env, "REPOS_JSON", &warnings);
   }
   if (!parsed) return report(parsed.error());
+  ws::spec::log_input_warnings(warnings, terminal_logger());
   std::cout << ws::spec::repos_to_json(*parsed, args.flag("--with-names")) << "\n";
   return kExitOk;
 }
@@ -107,6 +109,7 @@ void print_table() {
 int print_resolved() {
   auto config = ws::spec::load_config(ws::spec::EnvSource::from_process());
   if (!config) return report(config.error());
+  ws::spec::log_input_warnings(config->warnings, terminal_logger());
   auto repos = config->repos;
   for (auto& r : repos) r.url = ws::redact_url(r.url);
   for (const auto& [name, value] : ws::spec::resolved_env(*config)) {
@@ -149,8 +152,10 @@ void add_spec_commands(std::vector<Command>& out) {
                  "  REPOS_JSON='[{\"url\":\"https://github.com/org/app.git\",\"branch\":\"dev\"}]' \\\n"
                  "    ambient-workspace repos-json --with-names\n"
                  "  ambient-workspace repos-json --repo-url git@github.com:org/app.git\n\n"
-                 "Exit 2 with a message naming the item and field when the list is invalid\n"
-                 "(bad JSON with its byte offset, missing url, duplicate directory names).",
+                 "Odd but plausible input is accepted with a warning on stderr: null (no repos),\n"
+                 "an item without url (skipped), a repo listed twice (kept once). Exit 2 with a\n"
+                 "message naming the item and field when the list is garbage (bad JSON with its\n"
+                 "byte offset, an item that is not an object, two remotes cloned into one name).",
                  {{"--repo-url", "URL", "the session's RepoURL"},
                   {"--repos", "JSON", "the session's Repos (a JSON array); wins when non-empty"},
                   {"--with-names", "", "add each repo's directory name as \"name\""}},
@@ -171,7 +176,10 @@ void add_spec_commands(std::vector<Command>& out) {
                  "  echo '{\"name\":\"s1\",\"namespace\":\"proj\",\"RepoURL\":\"https://github.com/o/r\"}' |\n"
                  "    ambient-workspace pod-plan --image quay.io/ambient_code/vteam_state_sync:latest\n"
                  "  ambient-workspace pod-plan --file session.json --settings-file settings.json | jq .\n\n"
-                 "Exit 2 with a message naming the field at fault (incomplete S3 settings included).",
+                 "Incomplete S3 settings are not an error: the plan has no persistence and its\n"
+                 "\"conditions\" carry S3Available=False with a reason; \"warnings\" lists the\n"
+                 "fallbacks taken and odd session input accepted. Exit 2 with a message naming\n"
+                 "the field at fault for garbage.",
                  {{"--file", "PATH", "the session JSON (default: stdin; '-' is stdin)"},
                   {"--settings-file", "PATH", "the settings JSON object"},
                   {"--settings", "JSON", "the settings JSON object, inline"},

@@ -106,11 +106,15 @@ WS_EXTERN(int) ws_name_sanitize(const char *name, char **out);
  * projectStorage, clusterStorage, sharedMinio, secretRefs, env), writes to
  * *out the plan as JSON:
  *   {"initHydrate": bool, "stateSync": bool, "storage": {...},
+ *    "conditions": [{"type": "S3Available", "status", "reason", "message"}],
  *    "initContainers": [...], "containers": [...], "volumes": [...],
- *    "workspaceMount": {...}}
+ *    "workspaceMount": {...}, "warnings": [{"event", "message"}...]}
  * where containers are Kubernetes container objects. Keys of both inputs
- * match case-insensitively. *out freed with ws_string_free. WS_EINVALID
- * names the field at fault, including incomplete S3 settings. The plan
+ * match case-insensitively. *out freed with ws_string_free. Incomplete S3
+ * settings are not an error: the plan has no persistence and its
+ * S3Available condition is "False" with a reason (NotConfigured,
+ * IncompleteSettings, InvalidEndpoint). WS_EINVALID names the field at
+ * fault for garbage input. The plan
  * contains secrets given as plain values (use secretRefs to avoid that).
  */
 WS_EXTERN(int) ws_pod_plan(const char *session_json, const char *settings_json, char **out);

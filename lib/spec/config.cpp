@@ -12,6 +12,9 @@
 namespace ws::spec {
 namespace {
 
+// 1 PiB: more than any workspace, and far from uint64 arithmetic's edge.
+constexpr uint64_t kMaxSyncSizeLimit = uint64_t{1} << 50;
+
 // Reads variables by their env_table.hpp name, applying its default; asking
 // for a name missing from the table is a bug caught here.
 class Reader {
@@ -25,18 +28,25 @@ class Reader {
     return std::string(var->default_value);
   }
 
-  Result<uint64_t> number(std::string_view name, uint64_t min) const {
+  // A whole number in [min, max]. Every number from the environment has an
+  // upper bound: seconds beyond ~292 years overflow std::chrono's
+  // nanoseconds (SYNC_INTERVAL=9223372037 became a busy loop), and a
+  // negative or huge value must not wrap around. The default bound keeps
+  // any count of seconds safe to add to a clock.
+  Result<uint64_t> number(std::string_view name, uint64_t min, uint64_t max = 1000000000) const {
     const std::string text = get(name);
+    const auto range = [&] {
+      return Error(Errc::invalid_input, std::string(name) + " must be between " + std::to_string(min) +
+                                            " and " + std::to_string(max) + ", got " + text);
+    };
     uint64_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc::result_out_of_range) return range();
     if (ec != std::errc() || end != text.data() + text.size()) {
       return Error(Errc::invalid_input, std::string(name) + " must be a whole number, got '" +
                                             text + "'");
     }
-    if (value < min) {
-      return Error(Errc::invalid_input, std::string(name) + " must be at least " +
-                                            std::to_string(min) + ", got " + text);
-    }
+    if (value < min || value > max) return range();
     return value;
   }
 
@@ -74,13 +84,17 @@ std::vector<std::string> host_list(const std::string& text) {
   return hosts;
 }
 
-Result<std::optional<WorkflowSpec>> load_workflow(const Reader& r) {
+Result<std::optional<WorkflowSpec>> load_workflow(const Reader& r, InputWarnings& warnings) {
   WorkflowSpec wf;
   wf.git_url = r.get("ACTIVE_WORKFLOW_GIT_URL");
   if (wf.git_url.empty()) return std::optional<WorkflowSpec>();
+  // A template that renders a missing workflow as JSON's null.
+  if (wf.git_url == "null") {
+    warnings.push_back({"config.workflow_null", "ACTIVE_WORKFLOW_GIT_URL is 'null': no workflow"});
+    return std::optional<WorkflowSpec>();
+  }
   wf.branch = r.get("ACTIVE_WORKFLOW_BRANCH");
-  auto path = normalize_relative_path(r.get("ACTIVE_WORKFLOW_PATH"), "ACTIVE_WORKFLOW_PATH",
-                                      /*allow_empty=*/true);
+  auto path = normalize_workflow_path(r.get("ACTIVE_WORKFLOW_PATH"), "ACTIVE_WORKFLOW_PATH", warnings);
   if (!path) return std::move(path).error();
   wf.path = std::move(*path);
   auto name = repo_name_from_url(wf.git_url);
@@ -90,6 +104,18 @@ Result<std::optional<WorkflowSpec>> load_workflow(const Reader& r) {
 }
 
 }  // namespace
+
+Result<std::string> normalize_workflow_path(std::string_view path, std::string_view what,
+                                            InputWarnings& warnings) {
+  // "/flows/x" means the clone's own flows/x: the path is inside the repo.
+  if (const auto start = path.find_first_not_of('/'); !path.empty() && start != 0) {
+    warnings.push_back({"config.workflow_path_absolute",
+                        std::string(what) + " '" + std::string(path) +
+                            "' starts with '/': taken relative to the workflow repository"});
+    path.remove_prefix(start == std::string_view::npos ? path.size() : start);
+  }
+  return normalize_relative_path(path, what, /*allow_empty=*/true);
+}
 
 std::string Config::session_prefix() const {
   return layout::session_prefix(namespace_name, session);
@@ -158,11 +184,11 @@ Result<Config> load_config(const EnvSource& env) {
   if (c.project.empty()) c.project = c.namespace_name;
 
   if (const std::string repos = r.get("REPOS_JSON"); !repos.empty()) {
-    auto parsed = parse_repos_json(repos, "REPOS_JSON");
+    auto parsed = parse_repos_json(repos, "REPOS_JSON", &c.warnings);
     if (!parsed) return std::move(parsed).error();
     c.repos = std::move(*parsed);
   }
-  auto workflow = load_workflow(r);
+  auto workflow = load_workflow(r, c.warnings);
   if (!workflow) return std::move(workflow).error();
   c.workflow = std::move(*workflow);
 
@@ -189,21 +215,19 @@ Result<Config> load_config(const EnvSource& env) {
   c.github_hosts = host_list(r.get("GITHUB_HOSTS"));
   c.gitlab_hosts = host_list(r.get("GITLAB_HOSTS"));
 
-  auto delay = r.number("SYNC_INITIAL_DELAY", 0);
+  // A day bounds the sidecar's waits: a longer one is a typo, not a plan.
+  constexpr uint64_t kDay = 86400;
+  auto delay = r.number("SYNC_INITIAL_DELAY", 0, kDay);
   if (!delay) return std::move(delay).error();
   c.sync_initial_delay = std::chrono::seconds(*delay);
-  auto interval = r.number("SYNC_INTERVAL", 1);
+  auto interval = r.number("SYNC_INTERVAL", 1, kDay);
   if (!interval) return std::move(interval).error();
   c.sync_interval = std::chrono::seconds(*interval);
-  auto max_size = r.number("MAX_SYNC_SIZE", 1);
+  auto max_size = r.number("MAX_SYNC_SIZE", 1, kMaxSyncSizeLimit);
   if (!max_size) return std::move(max_size).error();
   c.max_sync_size = *max_size;
-  auto backup = r.number("REPO_BACKUP_INTERVAL", 1);
+  auto backup = r.number("REPO_BACKUP_INTERVAL", 1, 1000000);
   if (!backup) return std::move(backup).error();
-  if (*backup > 1000000) {
-    return Error(Errc::invalid_input, "REPO_BACKUP_INTERVAL must be at most 1000000, got " +
-                                          std::to_string(*backup));
-  }
   c.repo_backup_interval = static_cast<unsigned>(*backup);
 
   const std::string format = r.get("LOG_FORMAT");

@@ -13,6 +13,7 @@
 
 #include "common/error.hpp"
 #include "spec/env_source.hpp"
+#include "spec/input_warning.hpp"
 #include "spec/repo_spec.hpp"
 
 namespace ws::spec {
@@ -69,11 +70,22 @@ struct Config {
   unsigned repo_backup_interval = 5;
   LogFormat log_format = LogFormat::text;
 
+  // Odd values that were accepted (SPEC §1 "Input policy"); hydrate and the
+  // sidecar log them when they start.
+  InputWarnings warnings;
+
   // "<namespace>/<session>/"
   std::string session_prefix() const;
   // workspace_root + "/" + runner_state_dir
   std::string state_dir() const;
 };
+
+// A workflow sub-directory (ACTIVE_WORKFLOW_PATH, the session's
+// workflow.path) normalised as normalize_relative_path, "" for the whole
+// repo; a leading '/' is dropped with a warning (the path is read inside
+// the clone), '..' is an error naming `what`.
+Result<std::string> normalize_workflow_path(std::string_view path, std::string_view what,
+                                            InputWarnings& warnings);
 
 // Every variable of env_table.hpp with the value `config` resolved for it
 // (defaults applied, names sanitised, paths normalised, REPOS_JSON in
@@ -81,8 +93,9 @@ struct Config {
 // caller that supplied them, never for a log line.
 std::vector<std::pair<std::string, std::string>> resolved_env(const Config& config);
 
-// Reads every variable of env_table.hpp from `env`. Errors (invalid_input)
-// name the variable and what was wrong, never a secret value.
+// Reads every variable of env_table.hpp from `env`. Odd but plausible values
+// are accepted into Config::warnings; errors (invalid_input) are for
+// garbage, naming the variable and what was wrong, never a secret value.
 Result<Config> load_config(const EnvSource& env);
 
 }  // namespace ws::spec

@@ -68,11 +68,11 @@ inline constexpr std::array kEnvVars = {
            "comma-separated extra hosts that may receive the GitLab token (besides gitlab.com and "
            "the instanceUrl host)",
            false, EnvReader::hydrate},
-    EnvVar{"SYNC_INITIAL_DELAY", "30", "sidecar: seconds to wait before the first sync", false, EnvReader::sync},
-    EnvVar{"SYNC_INTERVAL", "60", "sidecar: seconds between sync cycles", false, EnvReader::sync},
+    EnvVar{"SYNC_INITIAL_DELAY", "30", "sidecar: seconds to wait before the first sync (0 to 86400)", false, EnvReader::sync},
+    EnvVar{"SYNC_INTERVAL", "60", "sidecar: seconds between sync cycles (1 to 86400)", false, EnvReader::sync},
     EnvVar{"MAX_SYNC_SIZE", "1073741824",
-           "sidecar: byte limit of the synced trees (warn above it, skip larger files)", false, EnvReader::sync},
-    EnvVar{"REPO_BACKUP_INTERVAL", "5", "sidecar: back up git repos every Nth cycle", false, EnvReader::sync},
+           "sidecar: byte limit of the synced trees (warn above it, skip larger files; 1 to 2^50)", false, EnvReader::sync},
+    EnvVar{"REPO_BACKUP_INTERVAL", "5", "sidecar: back up git repos every Nth cycle (1 to 1000000)", false, EnvReader::sync},
     EnvVar{"LOG_FORMAT", "text", "log lines as `text` or `json`", false, EnvReader::both},
 };
 

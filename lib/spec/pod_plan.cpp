@@ -5,7 +5,6 @@
 
 #include "spec/config.hpp"
 #include "spec/env_table.hpp"
-#include "spec/layout.hpp"
 
 namespace ws::spec {
 namespace json = boost::json;
@@ -58,7 +57,7 @@ json::array pod_env(EnvReader container, const SessionSpec& session,
   env.add("NAMESPACE", session.namespace_name);
   env.add("PROJECT_NAME", session.project);
   env.add("SESSION_ID", session.id);
-  if (!session.repos.empty()) env.add("REPOS_JSON", repos_to_json(session.repos));
+  if (!session.repos.empty()) env.add("REPOS_JSON", session.repos_json);
   if (session.workflow) {
     env.add("ACTIVE_WORKFLOW_GIT_URL", session.workflow->git_url);
     env.add("ACTIVE_WORKFLOW_BRANCH", session.workflow->branch);
@@ -102,23 +101,26 @@ json::object workspace_mount() {
   return {{"name", kWorkspaceVolume}, {"mountPath", kWorkspaceMountPath}};
 }
 
-json::object security_context(bool as_root) {
+// What OpenShift's restricted-v2 SCC and the Pod Security "restricted"
+// profile admit: no privilege, no capability, the runtime's seccomp
+// profile, and no fixed runAsUser (restricted-v2 assigns the UID from the
+// namespace's range and rejects any other). The sidecar also says
+// runAsNonRoot; init-hydrate does not, so that on a cluster that lets it
+// run as the image's root it can give the workspace to 1001:0, and where
+// it runs non-root it skips that (SPEC §2).
+json::object security_context(bool non_root) {
   json::object sc;
   sc["allowPrivilegeEscalation"] = false;
   sc["capabilities"] = json::object{{"drop", json::array{"ALL"}}};
   sc["readOnlyRootFilesystem"] = false;
-  if (as_root) {
-    sc["runAsUser"] = 0;
-  } else {
-    sc["runAsNonRoot"] = true;
-    sc["runAsUser"] = static_cast<int64_t>(layout::kOwnerUid);
-  }
+  sc["seccompProfile"] = json::object{{"type", "RuntimeDefault"}};
+  if (non_root) sc["runAsNonRoot"] = true;
   return sc;
 }
 
 json::object container(std::string_view name, std::string_view subcommand,
                        const PodPlanSettings& settings, json::array env, json::array mounts,
-                       bool as_root) {
+                       bool non_root) {
   json::object c;
   c["name"] = name;
   c["image"] = settings.state_sync_image;
@@ -126,16 +128,33 @@ json::object container(std::string_view name, std::string_view subcommand,
   c["command"] = json::array{"ambient-workspace", subcommand};
   c["env"] = std::move(env);
   c["volumeMounts"] = std::move(mounts);
-  c["securityContext"] = security_context(as_root);
+  c["securityContext"] = security_context(non_root);
+  return c;
+}
+
+// The operator's S3Available condition, so the CP can put it on the session.
+json::object s3_available(const ResolvedStorage& storage) {
+  json::object c{{"type", "S3Available"}};
+  if (storage.enabled()) {
+    c["status"] = "True";
+    c["reason"] = "Configured";
+    c["message"] = std::string("session state persists to the ") +
+                   storage_source_name(storage.source) + " store, bucket " + storage.bucket;
+  } else {
+    c["status"] = "False";
+    c["reason"] = storage.reason;
+    c["message"] = storage.message + ": the session runs without persistence";
+  }
   return c;
 }
 
 }  // namespace
+
 Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings& settings) {
-  auto storage = resolve_storage(settings.storage);
-  if (!storage) return std::move(storage).error();
   PodPlan plan;
-  plan.storage = std::move(*storage);
+  plan.storage = resolve_storage(settings.storage);
+  plan.warnings = session.warnings;
+  plan.warnings.insert(plan.warnings.end(), plan.storage.warnings.begin(), plan.storage.warnings.end());
 
   // The workflow is cloned by hydrate too, so it needs the init container
   // just as repos do.
@@ -144,7 +163,7 @@ Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings&
     auto env = pod_env(EnvReader::hydrate, session, settings, plan.storage);
     WS_TRY(check_pod_accepts(env, kInitContainerName));
     plan.init_hydrate = container(kInitContainerName, "hydrate", settings, std::move(env),
-                                  json::array{workspace_mount()}, /*as_root=*/true);
+                                  json::array{workspace_mount()}, /*non_root=*/false);
   }
   if (plan.storage.enabled()) {
     json::object state_mount{
@@ -155,7 +174,7 @@ Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings&
     WS_TRY(check_pod_accepts(env, kSidecarName));
     plan.state_sync = container(kSidecarName, "sync", settings, std::move(env),
                                 json::array{workspace_mount(), std::move(state_mount)},
-                                /*as_root=*/false);
+                                /*non_root=*/true);
   }
   return plan;
 }
@@ -170,6 +189,7 @@ std::string pod_plan_to_json(const PodPlan& plan) {
     storage["bucket"] = plan.storage.bucket;
   }
   out["storage"] = std::move(storage);
+  out["conditions"] = json::array{s3_available(plan.storage)};
   json::array init, containers;
   if (plan.init_hydrate) init.push_back(*plan.init_hydrate);
   if (plan.state_sync) containers.push_back(*plan.state_sync);
@@ -177,6 +197,11 @@ std::string pod_plan_to_json(const PodPlan& plan) {
   out["containers"] = std::move(containers);
   out["volumes"] = json::array{json::object{{"name", kWorkspaceVolume}, {"emptyDir", json::object{}}}};
   out["workspaceMount"] = workspace_mount();
+  json::array warnings;
+  for (const auto& w : plan.warnings) {
+    warnings.push_back(json::object{{"event", w.event}, {"message", w.message}});
+  }
+  out["warnings"] = std::move(warnings);
   return json::serialize(out);
 }
 

@@ -7,9 +7,11 @@
 // Plan JSON:
 //   {"initHydrate": bool, "stateSync": bool,
 //    "storage": {"source": "none"|"custom"|"cluster"|"shared-minio", "endpoint"?, "bucket"?},
+//    "conditions": [{"type": "S3Available", "status": "True"|"False", "reason", "message"}],
 //    "initContainers": [container...], "containers": [container...],
 //    "volumes": [{"name": "workspace", "emptyDir": {}}],
-//    "workspaceMount": {"name": "workspace", "mountPath": "/workspace"}}
+//    "workspaceMount": {"name": "workspace", "mountPath": "/workspace"},
+//    "warnings": [{"event", "message"}...]}   odd input accepted (SPEC §1)
 #pragma once
 
 #include <optional>
@@ -35,10 +37,14 @@ struct PodPlan {
   ResolvedStorage storage;
   std::optional<boost::json::object> init_hydrate;  // the init container, when needed
   std::optional<boost::json::object> state_sync;    // the sidecar, when needed
+  InputWarnings warnings;  // odd session input and storage fallbacks, for the CP to show
 };
 
 // The init container is needed when the session has repos or a workflow to
 // clone, or storage is enabled; the sidecar when storage is enabled.
+// Storage settings never make this fail (storage.hpp): incomplete ones give
+// a plan without persistence and an S3Available=False condition whose
+// reason is one of storage.hpp's kStorage* names.
 Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings& settings);
 
 // The plan as JSON (layout above).

@@ -1,8 +1,9 @@
 // The repositories a session clones (SPEC §1): parsed from REPOS_JSON or
 // from the CP session's RepoURL + Repos, each with the directory name it
-// gets under repos/. Parsing refuses anything that could write outside
-// repos/ (empty, ".", ".." or colliding names) and never echoes
-// credentials found in a URL.
+// gets under repos/. Parsing refuses garbage and anything that could write
+// outside repos/ (empty, ".", ".." or colliding names), tolerates odd but
+// plausible lists with a warning (SPEC §1 "Input policy"), and never
+// echoes credentials found in a URL.
 #pragma once
 
 #include <optional>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "spec/input_warning.hpp"
 
 namespace ws::spec {
 
@@ -29,18 +31,25 @@ struct RepoSpec {
 Result<std::string> repo_name_from_url(std::string_view url);
 
 // Parses a JSON array of {"url", "branch"?, "autoPush"?}. `source` names the
-// input in error messages ("REPOS_JSON", "Repos"). Unknown fields are
-// ignored. Errors: invalid JSON (with byte offset), not an array, an item
-// that is not an object, missing/empty url, a field of the wrong type, an
-// unusable name, two repos with the same name (naming both URLs).
+// input in messages ("REPOS_JSON", "Repos"). Unknown fields are ignored.
+// Tolerated, each with a warning added to `warnings` (when given): `null`
+// (no repos), an item without a url or with an empty one (skipped, naming
+// its index), an item repeating an earlier item's remote (cloned once).
+// Blank text and [] are no repos, silently. Errors: invalid JSON (with byte
+// offset), not an array, an item that is not an object, a field of the
+// wrong type, an unusable name, two different remotes with the same name
+// (naming both URLs).
 Result<std::vector<RepoSpec>> parse_repos_json(std::string_view json,
-                                               std::string_view source = "REPOS_JSON");
+                                               std::string_view source = "REPOS_JSON",
+                                               InputWarnings* warnings = nullptr);
 
-// The CP session's precedence: `repos_json` ("Repos") when non-empty (after
-// trimming whitespace), else `repo_url` ("RepoURL") as [{"url": repo_url}],
-// else no repos.
+// The CP session's precedence: `repos_json` ("Repos") when it holds an
+// array with items, else `repo_url` ("RepoURL") as [{"url": repo_url}],
+// else no repos. Blank, `null` and [] count as empty, whichever face passes
+// them. Warnings as parse_repos_json.
 Result<std::vector<RepoSpec>> repos_from_session(std::string_view repo_url,
-                                                 std::string_view repos_json);
+                                                 std::string_view repos_json,
+                                                 InputWarnings* warnings = nullptr);
 
 // Canonical compact JSON: [{"url":...,"branch":...,"autoPush":...}] with
 // absent fields omitted, in input order; `with_names` adds "name".

@@ -21,22 +21,37 @@ Result<std::string> required_name(const json::object& obj, std::string_view key)
   return value;
 }
 
-Result<std::vector<RepoSpec>> session_repos(const json::object& obj) {
+// Fills repos and repos_json.
+Status session_repos(const json::object& obj, SessionSpec& s) {
   auto repo_url = jsonf::string_field(obj, "RepoURL", "session");
   if (!repo_url) return std::move(repo_url).error();
   const json::value* repos = jsonf::find(obj, "Repos");
-  if (repos == nullptr) return repos_from_session(*repo_url, "");
-  if (repos->is_string()) return repos_from_session(*repo_url, repos->get_string());
-  if (repos->is_array()) {
-    if (repos->get_array().empty()) return repos_from_session(*repo_url, "");
-    return parse_repos_json(json::serialize(*repos), "Repos");
-  }
-  return Error(Errc::invalid_input, std::string("session.Repos must be a JSON array or a string "
+  std::string text;
+  if (repos != nullptr && repos->is_string()) {
+    text = std::string(repos->get_string());
+  } else if (repos != nullptr && repos->is_array()) {
+    text = json::serialize(*repos);
+  } else if (repos != nullptr) {
+    return Error(Errc::invalid_input, std::string("session.Repos must be a JSON array or a string "
                                                 "holding one, got ") +
                                         jsonf::kind_name(repos->kind()));
+  }
+  auto parsed = repos_from_session(*repo_url, text, &s.warnings);
+  if (!parsed) return std::move(parsed).error();
+  s.repos = std::move(*parsed);
+  // repos_from_session let Repos win only when it is an array with items.
+  const auto doc = jsonf::parse(text, "Repos");
+  const bool repos_won = doc && doc->is_array() && !doc->get_array().empty();
+  if (repos_won) {
+    s.repos_json = std::move(text);
+  } else if (!s.repos.empty()) {
+    s.repos_json = repos_to_json(s.repos);
+  }
+  return {};
 }
 
-Result<std::optional<WorkflowSpec>> session_workflow(const json::object& obj) {
+Result<std::optional<WorkflowSpec>> session_workflow(const json::object& obj,
+                                                     InputWarnings& warnings) {
   auto wf_obj = jsonf::object_field(obj, "workflow", "session");
   if (!wf_obj) return std::move(wf_obj).error();
   if (*wf_obj == nullptr) return std::optional<WorkflowSpec>();
@@ -51,7 +66,7 @@ Result<std::optional<WorkflowSpec>> session_workflow(const json::object& obj) {
   wf.branch = branch->empty() ? "main" : std::move(*branch);
   auto path = jsonf::string_field(w, "path", "session.workflow");
   if (!path) return std::move(path).error();
-  auto clean = normalize_relative_path(*path, "session.workflow.path", /*allow_empty=*/true);
+  auto clean = normalize_workflow_path(*path, "session.workflow.path", warnings);
   if (!clean) return std::move(clean).error();
   wf.path = std::move(*clean);
   auto name = repo_name_from_url(wf.git_url);
@@ -79,10 +94,8 @@ Result<SessionSpec> parse_session(std::string_view text) {
   auto id = jsonf::string_field(obj, "id", "session");
   if (!id) return std::move(id).error();
   s.id = std::move(*id);
-  auto repos = session_repos(obj);
-  if (!repos) return std::move(repos).error();
-  s.repos = std::move(*repos);
-  auto wf = session_workflow(obj);
+  WS_TRY(session_repos(obj, s));
+  auto wf = session_workflow(obj, s.warnings);
   if (!wf) return std::move(wf).error();
   s.workflow = std::move(*wf);
   return s;

@@ -21,7 +21,12 @@ struct SessionSpec {
   std::string project;         // "project", default: namespace
   std::string id;              // "id", the pod's SESSION_ID; may be empty
   std::vector<RepoSpec> repos;            // "RepoURL" + "Repos" (a JSON string or an array)
+  // The pod's REPOS_JSON: Repos verbatim (validated above) when it wins, so
+  // fields the library does not read still reach the runner; else RepoURL
+  // as [{"url": ...}]; "" for no repos.
+  std::string repos_json;
   std::optional<WorkflowSpec> workflow;   // "workflow": {"gitUrl", "branch"?, "path"?}
+  InputWarnings warnings;                 // odd values accepted (SPEC §1 "Input policy")
 };
 
 // Errors (invalid_input) name the field: "session.workflow.gitUrl must be a

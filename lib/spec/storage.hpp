@@ -1,13 +1,16 @@
 // Which object store a session persists to (SPEC §6): the project's own
 // store when its storage mode is "custom", else the cluster's store, using
 // the shared MinIO credentials when the cluster store is the default
-// endpoint and bucket. Half-configured settings are an error rather than a
-// silent "no persistence".
+// endpoint and bucket. Resolution degrades as the operator's does, never
+// fails: a custom mode with fields missing takes them from the cluster's
+// store, an unknown mode counts as "shared", and settings that stay
+// incomplete give no persistence plus a reason (the operator's
+// S3Available=False condition) for the CP to show.
 #pragma once
 
 #include <string>
 
-#include "common/error.hpp"
+#include "spec/input_warning.hpp"
 
 namespace ws::spec {
 
@@ -39,14 +42,27 @@ enum class StorageSource { none, custom, cluster, shared_minio };
 
 const char* storage_source_name(StorageSource s);  // "none", "custom", ...
 
+// Why a session has no persistence, as a condition reason (CamelCase, stable).
+inline constexpr const char* kStorageNotConfigured = "NotConfigured";          // no keys anywhere
+inline constexpr const char* kStorageIncomplete = "IncompleteSettings";        // some, not all
+inline constexpr const char* kStorageInvalidEndpoint = "InvalidEndpoint";      // not http(s)
+
 struct ResolvedStorage {
   StorageSource source = StorageSource::none;
   std::string endpoint, bucket;
   std::string access_key, secret_key;  // "" when from a secret reference
+  // Source none: a reason of the kStorage* constants and a message naming
+  // the settings at fault (never a key).
+  std::string reason, message;
+  // Fallbacks taken (unknown mode, custom fields from the cluster's store).
+  InputWarnings warnings;
   bool enabled() const { return source != StorageSource::none; }
 };
 
-// Errors (invalid_input) name the missing or wrong settings, never a key.
-Result<ResolvedStorage> resolve_storage(const StorageInputs& in);
+// Custom mode, field by field: the project's endpoint and bucket, else the
+// cluster's; the project's key pair, else (only when the endpoint is the
+// cluster's too: the cluster's keys never go to a project's endpoint) the
+// cluster's keys for that endpoint.
+ResolvedStorage resolve_storage(const StorageInputs& in);
 
 }  // namespace ws::spec

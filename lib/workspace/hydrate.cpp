@@ -212,6 +212,7 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
 
 Result<HydrateReport> hydrate_unguarded(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
   HydrateReport report;
+  spec::log_input_warnings(cfg.warnings, log);
   const fs::path root(cfg.workspace_root);
   WS_TRY(create_layout(LayoutOptions{root, cfg.runner_state_dir, true}, log));
   report.persistence = cfg.persistence_enabled();

@@ -288,6 +288,7 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
 
 Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken& stop,
                    const Logger& log, const CycleOptions& what) {
+  spec::log_input_warnings(cfg.warnings, log);
   SidecarSchedule schedule;
   schedule.initial_delay = cfg.sync_initial_delay;
   schedule.interval = cfg.sync_interval;

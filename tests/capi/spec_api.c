@@ -191,10 +191,13 @@ static void pod_plan_is_json_and_errors_name_the_field(void)
 	CHECK(contains(out, "\"initHydrate\":true"));
 	CHECK(contains(out, "\"stateSync\":false"));
 	ws_string_free(out);
+	/* Incomplete storage settings degrade to no persistence, with the reason. */
 	CHECK(ws_pod_plan("{\"name\":\"s\",\"namespace\":\"p\"}",
-	                  "{\"projectStorage\":{\"storageMode\":\"custom\"}}", &out) == WS_EINVALID);
-	CHECK_STR(ws_error_last(), "the project's storage mode is 'custom' but its S3_ENDPOINT, S3_BUCKET, "
-	                           "S3_ACCESS_KEY and S3_SECRET_KEY are not set");
+	                  "{\"projectStorage\":{\"storageMode\":\"custom\",\"S3_ENDPOINT\":\"https://s3\"}}",
+	                  &out) == WS_OK);
+	CHECK(contains(out, "\"stateSync\":false"));
+	CHECK(contains(out, "{\"type\":\"S3Available\",\"status\":\"False\",\"reason\":\"IncompleteSettings\""));
+	ws_string_free(out);
 	CHECK(ws_pod_plan("{}", NULL, &out) == WS_EINVALID);
 	CHECK_STR(ws_error_last(), "session has no \"name\"");
 }

@@ -77,9 +77,14 @@ def test_normalize_repos_with_names_adds_the_directory_name():
     ]
 
 
+def test_normalize_repos_skips_an_item_without_url_with_a_warning():
+    with pytest.warns(UserWarning, match=r'^config\.repo_without_url: REPOS_JSON\[1\] has no "url": skipped$'):
+        assert lw.normalize_repos([{"url": "https://h/o/a"}, {"branch": "x"}]) == [{"url": "https://h/o/a"}]
+
+
 def test_normalize_repos_errors_name_item_and_field():
-    with pytest.raises(lw.InvalidInputError, match=r'^REPOS_JSON\[1\] has no "url"$'):
-        lw.normalize_repos([{"url": "https://h/o/a"}, {"branch": "x"}])
+    with pytest.raises(lw.InvalidInputError, match=r'^REPOS_JSON\[1\] must be an object'):
+        lw.normalize_repos([{"url": "https://h/o/a"}, "https://h/o/b"])
     with pytest.raises(lw.InvalidInputError, match=r"^REPOS_JSON must be a JSON array, got an object$"):
         lw.normalize_repos({"url": "https://h/o/a"})
     with pytest.raises(lw.InvalidInputError, match=r"^REPOS_JSON is not valid JSON \(at byte 1\)"):
@@ -141,12 +146,13 @@ def test_pod_plan_uses_secret_refs():
     }
 
 
-def test_pod_plan_incomplete_storage_is_a_clear_error():
-    with pytest.raises(lw.InvalidInputError) as info:
-        lw.pod_plan(SESSION, {"projectStorage": {"storageMode": "custom", "S3_ENDPOINT": "https://s3"}})
-    assert str(info.value) == (
-        "the project's storage mode is 'custom' but its S3_BUCKET, S3_ACCESS_KEY and S3_SECRET_KEY are not set"
-    )
+def test_pod_plan_incomplete_storage_plans_no_persistence_and_says_why():
+    plan = lw.pod_plan(SESSION, {"projectStorage": {"storageMode": "custom", "S3_ENDPOINT": "https://s3"}})
+    assert plan["stateSync"] is False
+    assert plan["storage"] == {"source": "none"}
+    condition = plan["conditions"][0]
+    assert (condition["type"], condition["status"], condition["reason"]) == (
+        "S3Available", "False", "IncompleteSettings")
 
 
 def test_pod_plan_unknown_settings_field_is_refused():

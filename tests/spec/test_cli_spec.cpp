@@ -2,24 +2,9 @@
 // input) and the messages on stderr.
 #include <doctest/doctest.h>
 
-#include "spec/env_table.hpp"
-#include "support.hpp"
+#include "cli_runner.hpp"
 
-namespace {
-
-std::string cli() {
-  return (wstest::build_root() / "examples" / "ambient-workspace" / "ambient-workspace").string();
-}
-
-// Runs the CLI with every session variable unset unless given in `env`.
-wstest::CommandResult run_cli(std::vector<std::string> args, wstest::EnvChanges env = {},
-                              const std::string& input = {}) {
-  for (const auto& v : ws::spec::kEnvVars) env.try_emplace(std::string(v.name), std::nullopt);
-  args.insert(args.begin(), cli());
-  return wstest::run(args, {}, env, input);
-}
-
-}  // namespace
+using spectest::run_cli;
 
 TEST_CASE("repos-json normalises REPOS_JSON") {
   const auto r = run_cli({"repos-json"}, {{"REPOS_JSON", R"([ {"branch":"dev", "url":"https://h/o/a.git"} ])"}});
@@ -46,10 +31,10 @@ TEST_CASE("repos-json --repos wins over --repo-url") {
 }
 
 TEST_CASE("repos-json exits 2 naming the bad item") {
-  const auto r = run_cli({"repos-json"}, {{"REPOS_JSON", R"([{"url":"https://h/o/a"},{"branch":"x"}])"}});
+  const auto r = run_cli({"repos-json"}, {{"REPOS_JSON", R"([{"url":"https://h/o/a"},"https://h/o/b"])"}});
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err == "ambient-workspace: REPOS_JSON[1] has no \"url\"\n");
+  CHECK(r.err == "ambient-workspace: REPOS_JSON[1] must be an object {\"url\": ...}, got a string\n");
 }
 
 TEST_CASE("repos-json exits 2 on duplicate names without echoing credentials") {
@@ -85,12 +70,12 @@ TEST_CASE("pod-plan reads session and settings files") {
   CHECK(r.out.find(R"("mountPath":"/app/.gemini","subPath":".gemini")") != std::string::npos);
 }
 
-TEST_CASE("pod-plan exits 2 on incomplete storage settings") {
+TEST_CASE("pod-plan on incomplete storage settings plans no persistence, exit 0") {
   const auto r = run_cli({"pod-plan", "--settings", R"({"projectStorage":{"storageMode":"custom"}})"}, {},
                          R"({"name":"s1","namespace":"proj"})");
-  CHECK(r.exit_code == 2);
-  CHECK(r.err == "ambient-workspace: the project's storage mode is 'custom' but its S3_ENDPOINT, "
-                 "S3_BUCKET, S3_ACCESS_KEY and S3_SECRET_KEY are not set\n");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find(R"("stateSync":false)") != std::string::npos);
+  CHECK(r.out.find(R"({"type":"S3Available","status":"False","reason":"NotConfigured")") != std::string::npos);
 }
 
 TEST_CASE("pod-plan exits 2 on a session that is not JSON") {

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "spec/pod_plan.hpp"
@@ -125,14 +127,69 @@ TEST_CASE("the sidecar mounts the workspace and the state directory under /app v
   CHECK(json::serialize(init.at("volumeMounts")) == R"([{"name":"workspace","mountPath":"/workspace"}])");
 }
 
-TEST_CASE("init-hydrate runs as root, the sidecar as non-root, both without privileges") {
-  const auto p = plan(kBareSession, std::string("{") + kMinio + "}");
+TEST_CASE("no container fixes its user; the sidecar is non-root, init-hydrate may be root") {
+  const auto p = plan(kSession, std::string("{") + kMinio + "}");
   CHECK(json::serialize(p.at("initContainers").at(0).at("securityContext")) ==
         R"({"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},)"
-        R"("readOnlyRootFilesystem":false,"runAsUser":0})");
+        R"("readOnlyRootFilesystem":false,"seccompProfile":{"type":"RuntimeDefault"}})");
   CHECK(json::serialize(p.at("containers").at(0).at("securityContext")) ==
         R"({"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},)"
-        R"("readOnlyRootFilesystem":false,"runAsNonRoot":true,"runAsUser":1001})");
+        R"("readOnlyRootFilesystem":false,"seccompProfile":{"type":"RuntimeDefault"},"runAsNonRoot":true})");
+}
+
+// The checks of OpenShift's restricted-v2 SCC and of the Pod Security
+// "restricted" profile that a container spec can fail, for one container.
+static void check_restricted(const json::object& c) {
+  const std::string name(c.at("name").as_string());
+  INFO("container " << name);
+  REQUIRE(c.contains("securityContext"));
+  const auto& sc = c.at("securityContext").as_object();
+  // restricted-v2 assigns the UID (MustRunAsRange) and rejects a fixed one.
+  CHECK_FALSE(sc.contains("runAsUser"));
+  CHECK_FALSE(sc.contains("runAsGroup"));
+  // runAsNonRoot may be left to the pod or the image, never set to false.
+  if (const auto* nr = sc.if_contains("runAsNonRoot")) CHECK(*nr == true);
+  CHECK(sc.at("allowPrivilegeEscalation") == false);
+  if (const auto* priv = sc.if_contains("privileged")) CHECK(*priv == false);
+  const auto& caps = sc.at("capabilities").as_object();
+  const auto& drop = caps.at("drop").as_array();
+  CHECK(std::find(drop.begin(), drop.end(), json::value("ALL")) != drop.end());
+  if (const auto* add = caps.if_contains("add")) {
+    for (const auto& cap : add->as_array()) CHECK(cap == "NET_BIND_SERVICE");
+  }
+  const auto type = sc.at("seccompProfile").at("type");
+  CHECK((type == "RuntimeDefault" || type == "Localhost"));
+  CHECK_FALSE(sc.contains("seLinuxOptions"));
+  CHECK_FALSE(sc.contains("procMount"));
+  CHECK(sc.at("readOnlyRootFilesystem") == false);  // the image writes its caches
+  if (const auto* ports = c.if_contains("ports")) {
+    for (const auto& port : ports->as_array()) CHECK_FALSE(port.as_object().contains("hostPort"));
+  }
+}
+
+TEST_CASE("every container of every plan passes the restricted-v2 SCC and Pod Security restricted checks") {
+  const std::string custom =
+      R"({"projectStorage":{"storageMode":"custom","S3_ENDPOINT":"https://s3.example","S3_BUCKET":"b",)"
+      R"("S3_ACCESS_KEY":"AK","S3_SECRET_KEY":"SK"}})";
+  size_t walked = 0;
+  for (const char* session : {kSession, kBareSession}) {
+    for (const std::string& settings : {std::string(""), std::string("{") + kMinio + "}", custom}) {
+      const auto p = plan(session, settings);
+      for (const char* list : {"initContainers", "containers"}) {
+        for (const auto& c : p.at(list).as_array()) {
+          check_restricted(c.as_object());
+          ++walked;
+        }
+      }
+      // No host namespaces or host paths: the only volume is an emptyDir.
+      for (const auto& v : p.at("volumes").as_array()) {
+        CHECK(v.as_object().size() == 2);
+        CHECK(v.as_object().contains("emptyDir"));
+      }
+      for (const char* host : {"hostNetwork", "hostPID", "hostIPC"}) CHECK_FALSE(p.contains(host));
+    }
+  }
+  CHECK(walked == 9);  // 2+2+2 with repos, 0+2+2 without
 }
 
 TEST_CASE("image and pull policy come from the settings") {
@@ -173,10 +230,41 @@ TEST_CASE("extra env goes to the containers that read each variable") {
   CHECK(env_of(p.at("initContainers").at(0), "SYNC_INTERVAL").is_null());
 }
 
-TEST_CASE("incomplete storage settings are an error naming what is missing") {
-  CHECK(error_of(kBareSession, R"({"projectStorage":{"storageMode":"custom","S3_BUCKET":"b"}})") ==
-        "the project's storage mode is 'custom' but its S3_ENDPOINT, S3_ACCESS_KEY and "
-        "S3_SECRET_KEY are not set");
+TEST_CASE("incomplete storage settings plan a pod without persistence and say why") {
+  const auto p = plan(kSession, R"({"projectStorage":{"storageMode":"custom","S3_ENDPOINT":"https://s3.example"}})");
+  CHECK(p.at("initHydrate") == true);
+  CHECK(p.at("stateSync") == false);
+  CHECK(p.at("storage").at("source") == "none");
+  CHECK(json::serialize(p.at("conditions")) ==
+        R"([{"type":"S3Available","status":"False","reason":"IncompleteSettings","message":)"
+        R"("the project's storage mode is 'custom' with its own S3_ENDPOINT but neither S3_ACCESS_KEY )"
+        R"(nor S3_SECRET_KEY: the session runs without persistence"}])");
+  const auto& init = p.at("initContainers").at(0);
+  CHECK(env_of(init, "S3_ENDPOINT").is_null());
+  CHECK(env_of(init, "AWS_ACCESS_KEY_ID").is_null());
+}
+
+TEST_CASE("without storage settings the plan says S3 is not configured") {
+  const auto p = plan(kBareSession, "");
+  CHECK(p.at("conditions").at(0).at("status") == "False");
+  CHECK(p.at("conditions").at(0).at("reason") == "NotConfigured");
+}
+
+TEST_CASE("custom storage with fields missing falls back to the defaults, with a warning in the plan") {
+  const auto p = plan(kBareSession, std::string(R"({"projectStorage":{"storageMode":"custom","S3_BUCKET":"b"},)") +
+                                        kMinio + "}");
+  CHECK(p.at("stateSync") == true);
+  CHECK(p.at("storage").at("source") == "custom");
+  CHECK(p.at("storage").at("bucket") == "b");
+  CHECK(p.at("storage").at("endpoint") == "http://minio.ambient-code.svc:9000");
+  CHECK(p.at("conditions").at(0).at("status") == "True");
+  CHECK(p.at("warnings").at(0).at("event") == "storage.custom_defaulted");
+}
+
+TEST_CASE("an unknown storage mode plans the shared store, with a warning in the plan") {
+  const auto p = plan(kBareSession, std::string(R"({"projectStorage":{"storageMode":"Custom "},)") + kMinio + "}");
+  CHECK(p.at("storage").at("source") == "shared-minio");
+  CHECK(p.at("warnings").at(0).at("event") == "storage.unknown_mode");
 }
 
 TEST_CASE("settings that are not a JSON object are refused") {
@@ -238,7 +326,27 @@ TEST_CASE("settings URLs must be http(s) without credentials") {
 
 TEST_CASE("a plan whose env the pod would refuse is refused, naming the container") {
   CHECK(error_of(kBareSession, std::string(R"({"env":{"SYNC_INTERVAL":"0"},)") + kMinio + "}") ==
-        "the state-sync container would refuse its env: SYNC_INTERVAL must be at least 1, got 0");
+        "the state-sync container would refuse its env: SYNC_INTERVAL must be between 1 and 86400, got 0");
   CHECK(error_of(kSession, R"({"env":{"LOG_FORMAT":"xml"}})") ==
         "the init-hydrate container would refuse its env: LOG_FORMAT must be 'text' or 'json', got 'xml'");
+}
+
+TEST_CASE("the session's Repos reaches REPOS_JSON verbatim, after validation") {
+  const std::string repos = R"([ {"url": "https://h/o/app", "branch": "dev", "provider": "github"} ])";
+  const auto as_string = plan(std::string(R"({"name":"s","namespace":"p","RepoURL":"https://h/o/one","Repos":)") +
+                                  json::serialize(json::value(repos)) + "}",
+                              "");
+  CHECK(env_value(as_string.at("initContainers").at(0), "REPOS_JSON") == repos);
+  const auto as_array = plan(std::string(R"({"name":"s","namespace":"p","Repos":)") + repos + "}", "");
+  CHECK(env_value(as_array.at("initContainers").at(0), "REPOS_JSON") ==
+        R"([{"url":"https://h/o/app","branch":"dev","provider":"github"}])");
+  CHECK(error_of(R"({"name":"s","namespace":"p","Repos":"[{\"url\":\"https://h/o/..\"}]"})", "")
+            .rfind("Repos[0]: repo URL", 0) == 0);
+}
+
+TEST_CASE("RepoURL reaches REPOS_JSON as one repo when Repos is empty in any form") {
+  for (const char* repos : {R"("")", R"("[]")", "[]", "null"}) {
+    const auto p = plan(std::string(R"({"name":"s","namespace":"p","RepoURL":"https://h/o/one","Repos":)") + repos + "}", "");
+    CHECK(env_value(p.at("initContainers").at(0), "REPOS_JSON") == R"([{"url":"https://h/o/one"}])");
+  }
 }

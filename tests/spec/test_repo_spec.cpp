@@ -3,6 +3,7 @@
 #include "spec/repo_spec.hpp"
 
 using ws::Errc;
+using ws::spec::InputWarnings;
 using ws::spec::parse_repos_json;
 using ws::spec::repo_name_from_url;
 using ws::spec::repos_from_session;
@@ -130,10 +131,44 @@ TEST_CASE("an item that is not an object is refused with its index") {
         R"(REPOS_JSON[0] must be an object {"url": ...}, got a string)");
 }
 
-TEST_CASE("an item without url is refused with its index") {
-  CHECK(error_of(R"([{"url":"https://h/o/a"},{"branch":"main"}])") ==
-        R"(REPOS_JSON[1] has no "url")");
-  CHECK(error_of(R"([{"url":""}])") == "REPOS_JSON[0].url is empty");
+TEST_CASE("an item without url is skipped with a warning naming its index") {
+  InputWarnings warnings;
+  auto r = parse_repos_json(R"([{"url":"https://h/o/a"},{"branch":"main"},{"url":null},{"url":""}])",
+                            "REPOS_JSON", &warnings);
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  CHECK(repos_to_json(*r) == R"([{"url":"https://h/o/a"}])");
+  REQUIRE(warnings.size() == 3);
+  CHECK(warnings[0].event == "config.repo_without_url");
+  CHECK(warnings[0].message == R"(REPOS_JSON[1] has no "url": skipped)");
+  CHECK(warnings[1].message == R"(REPOS_JSON[2] has no "url": skipped)");
+  CHECK(warnings[2].message == R"(REPOS_JSON[3] has no "url": skipped)");
+}
+
+TEST_CASE("null, blank and [] mean no repos; only null is worth a warning") {
+  for (const char* text : {"null", " null ", "", "  ", "[]"}) {
+    InputWarnings warnings;
+    auto r = parse_repos_json(text, "REPOS_JSON", &warnings);
+    REQUIRE_MESSAGE(r.ok(), text);
+    CHECK(r->empty());
+    const bool is_null = std::string_view(text).find("null") != std::string_view::npos;
+    REQUIRE(warnings.size() == (is_null ? 1u : 0u));
+    if (is_null) CHECK(warnings[0].message == "REPOS_JSON is null: no repos");
+  }
+}
+
+TEST_CASE("a repo listed twice is kept once, as first given, with a warning") {
+  InputWarnings warnings;
+  auto r = parse_repos_json(R"([{"url":"https://h/o/a.git","branch":"dev"},{"url":"https://h/o/b"},)"
+                            R"({"url":"https://tok_S@h/o/a/","branch":"main"}])",
+                            "REPOS_JSON", &warnings);
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  CHECK(repos_to_json(*r) == R"([{"url":"https://h/o/a.git","branch":"dev"},{"url":"https://h/o/b"}])");
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].event == "config.repo_duplicate");
+  CHECK(warnings[0].message ==
+        "REPOS_JSON[2] repeats the repo of REPOS_JSON[0] ('https://h/o/a.git'): cloned once, as "
+        "REPOS_JSON[0] says");
+  CHECK(warnings[0].message.find("tok_S") == std::string::npos);
 }
 
 TEST_CASE("a field of the wrong type is refused, naming field and type") {
@@ -173,6 +208,14 @@ TEST_CASE("RepoURL alone becomes a single repo without branch") {
   auto r = repos_from_session("https://h/o/single.git", "  ");
   REQUIRE(r.ok());
   CHECK(repos_to_json(*r) == R"([{"url":"https://h/o/single.git"}])");
+}
+
+TEST_CASE("Repos that is blank, null or [] falls back to RepoURL") {
+  for (const char* repos : {"", "null", "[]", " [ ] "}) {
+    auto r = repos_from_session("https://h/o/single", repos);
+    REQUIRE_MESSAGE(r.ok(), repos);
+    CHECK(repos_to_json(*r) == R"([{"url":"https://h/o/single"}])");
+  }
 }
 
 TEST_CASE("a session with neither Repos nor RepoURL has no repos") {

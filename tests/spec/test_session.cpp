@@ -83,8 +83,32 @@ TEST_CASE("session fields of the wrong type are refused by name") {
 }
 
 TEST_CASE("bad repos in a session name Repos") {
-  CHECK(error_of(R"({"name":"s","namespace":"p","Repos":"[{\"branch\":\"x\"}]"})") ==
-        R"(Repos[0] has no "url")");
+  CHECK(error_of(R"({"name":"s","namespace":"p","Repos":"[\"https://h/o/a\"]"})") ==
+        R"(Repos[0] must be an object {"url": ...}, got a string)");
+}
+
+TEST_CASE("odd session input is accepted with warnings") {
+  auto r = parse_session(R"({"name":"s","namespace":"p","RepoURL":"https://h/o/one",)"
+                         R"("Repos":[{"branch":"x"},{"url":"https://h/o/two"}],)"
+                         R"("workflow":{"gitUrl":"https://h/o/w","path":"/flows"}})");
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  REQUIRE(r->repos.size() == 1);
+  CHECK(r->repos[0].name == "two");
+  CHECK(r->workflow->path == "flows");
+  REQUIRE(r->warnings.size() == 2);
+  CHECK(r->warnings[0].message == R"(Repos[0] has no "url": skipped)");
+  CHECK(r->warnings[1].message ==
+        "session.workflow.path '/flows' starts with '/': taken relative to the workflow repository");
+}
+
+TEST_CASE("Repos of null, [] or \"[]\" falls back to RepoURL, in every form") {
+  for (const char* repos : {"null", "[]", R"("[]")", R"("null")", R"("")"}) {
+    auto r = parse_session(std::string(R"({"name":"s","namespace":"p","RepoURL":"https://h/o/one","Repos":)") +
+                           repos + "}");
+    REQUIRE_MESSAGE(r.ok(), repos);
+    REQUIRE_MESSAGE(r->repos.size() == 1, repos);
+    CHECK(r->repos[0].name == "one");
+  }
 }
 
 TEST_CASE("a workflow path leaving the clone is refused") {
