@@ -137,11 +137,6 @@ Result<CloneResult> clone_repo(const CloneOptions& options, const Logger& log) {
     undo_target(options.target, created);
     return err;
   }
-  if (auto st = write_identity(repo.get(), options.identity); !st) {
-    repo.reset();
-    undo_target(options.target, created);
-    return std::move(st).error();
-  }
 
   CloneResult result;
   result.branch = single.branch;

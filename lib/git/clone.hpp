@@ -9,7 +9,6 @@
 #include "auth/credential_provider.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "git/identity.hpp"
 
 namespace ws::git {
 
@@ -17,7 +16,6 @@ struct CloneOptions {
   std::string url;                 // may carry no secret: credentials come from `credentials`
   std::filesystem::path target;    // must be absent or an empty directory
   std::string branch;              // empty: the remote's default branch
-  Identity identity;
   // Asked for (protocol, host) when the remote wants credentials; may be
   // null (anonymous). Borrowed for the duration of the call.
   const auth::CredentialProvider* credentials = nullptr;

@@ -11,7 +11,6 @@
 #include "auth/credential_provider.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "git/identity.hpp"
 
 namespace ws::git {
 
@@ -19,7 +18,6 @@ struct RestoreOptions {
   std::filesystem::path state_dir;  // holds repo.bundle, *.patch, metadata.json
   std::filesystem::path repo;       // a fresh clone, or absent (then cloned)
   std::string remote_url;           // overrides metadata's remoteUrl for the clone
-  Identity identity;                // for a clone made here
   const auth::CredentialProvider* credentials = nullptr;  // may be null; borrowed
 };
 

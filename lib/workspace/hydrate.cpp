@@ -87,7 +87,6 @@ void clone_repos(const spec::Config& cfg, const GitAccess& access, HydrateReport
     co.url = r.url;
     co.target = target;
     co.branch = r.branch.value_or("");
-    co.identity = access.identity;
     co.credentials = access.credentials.get();
     auto c = git::clone_repo(co, log);
     if (!c) {
@@ -117,7 +116,6 @@ void clone_workflow(const spec::Config& cfg, const GitAccess& access, HydrateRep
   wo.subpath = wf.path;
   wo.workflows_dir = workflows;
   wo.name = wf.name;
-  wo.identity = access.identity;
   wo.credentials = access.credentials.get();
   auto w = git::clone_workflow(wo, log);
   if (!w) {
@@ -165,7 +163,6 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
     git::RestoreOptions ro;
     ro.state_dir = staging;
     ro.repo = repos / name;
-    ro.identity = access.identity;
     ro.credentials = access.credentials.get();
     auto r = git::restore_repo(ro, log);
     fs::remove_all(staging, ec);

@@ -58,24 +58,24 @@ ws::Result<ws::git::CloneResult> clone(const std::string& url, const fs::path& t
 
 }  // namespace
 
-TEST_CASE("clone fetches only the given branch, checks it out and sets the identity") {
+TEST_CASE("clone fetches only the given branch, checks it out and writes no identity") {
   wstest::TempDir dir("ws-git-clone");
   const std::string origin = wsgit::make_origin(dir.path());
   ws::git::CloneOptions opts;
   opts.url = origin;
   opts.target = dir / "repo";
   opts.branch = "feature";
-  opts.identity = {"Jane Dev", "jane@example.com"};
   auto r = ws::git::clone_repo(opts, ws::Logger());
   REQUIRE_MESSAGE(r.ok(), r.error().message);
   CHECK(r->branch == "feature");
   CHECK(git_sh("git symbolic-ref HEAD", dir / "repo") == "refs/heads/feature\n");
   CHECK(git_sh("git branch -r", dir / "repo") == "  origin/feature\n");
-  CHECK(git_sh("git config user.name; git config user.email", dir / "repo") == "Jane Dev\njane@example.com\n");
+  // A repo-local identity would override the runner's global one (SPEC §4).
+  CHECK(git_sh("git config --local --get-regexp '^user\\.' || true", dir / "repo").empty());
   CHECK(git_sh("git status --porcelain", dir / "repo").empty());
 }
 
-TEST_CASE("clone without a branch takes only the remote's default branch, as the bot") {
+TEST_CASE("clone without a branch takes only the remote's default branch") {
   wstest::TempDir dir("ws-git-clone");
   const std::string origin = wsgit::make_origin(dir.path());
   git_sh("git symbolic-ref HEAD refs/heads/feature", dir / "origin.git");
@@ -84,8 +84,6 @@ TEST_CASE("clone without a branch takes only the remote's default branch, as the
   CHECK(r->branch == "feature");
   CHECK(git_sh("git for-each-ref --format='%(refname)' refs/remotes | grep -v HEAD", dir / "repo") ==
         "refs/remotes/origin/feature\n");
-  CHECK(git_sh("git config user.name; git config user.email", dir / "repo") ==
-        "Ambient Code Bot\nbot@ambient-code.local\n");
 }
 
 TEST_CASE("clone of an empty remote gives an empty repository") {
