@@ -30,6 +30,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,9 @@ struct MirrorOptions {
   int verify_every = 10;                // list the prefix in full at least every Nth cycle (1 = always)
   bool dry_run = false;                 // decide and report, transfer nothing
   const std::atomic<bool>* cancel = nullptr;  // set to stop between files (Errc::cancelled)
+  // Remote keys never deleted, even with no local file: objects a hydrate
+  // could not restore (SPEC §3 step 3). Called with full keys; may be empty.
+  std::function<bool(std::string_view key)> keep_remote;
 };
 
 struct CopyOptions {
