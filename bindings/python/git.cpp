@@ -14,37 +14,19 @@ namespace {
 using namespace pybind11::literals;
 namespace fs = std::filesystem;
 
-struct Access {
-  ws::git::Identity identity;
-  const ws::auth::CredentialProvider* provider = nullptr;
-};
-
-// `credentials` (a Credentials or None) supplies the token and the default
-// identity; explicit names win. The caller keeps `credentials` alive.
-Access access_from(const py::object& credentials, const std::optional<std::string>& user_name,
-                   const std::optional<std::string>& user_email) {
-  Access a;
-  if (!credentials.is_none()) {
-    const auto& c = credentials.cast<const ws::auth::SessionCredentials&>();
-    a.provider = c.provider.get();
-    if (!c.identity.name.empty()) a.identity.name = c.identity.name;
-    if (!c.identity.email.empty()) a.identity.email = c.identity.email;
-  }
-  if (user_name && !user_name->empty()) a.identity.name = *user_name;
-  if (user_email && !user_email->empty()) a.identity.email = *user_email;
-  return a;
+// `credentials` is a Credentials or None; the caller keeps it alive.
+const ws::auth::CredentialProvider* provider_of(const py::object& credentials) {
+  if (credentials.is_none()) return nullptr;
+  return credentials.cast<const ws::auth::SessionCredentials&>().provider.get();
 }
 
 py::dict clone(const std::string& url, const fs::path& target, const std::optional<std::string>& branch,
-               const std::optional<std::string>& user_name, const std::optional<std::string>& user_email,
                const py::object& credentials, const py::object& log, const py::object& progress) {
   ws::git::CloneOptions o;
   o.url = url;
   o.target = target;
   o.branch = branch.value_or("");
-  const Access a = access_from(credentials, user_name, user_email);
-  o.identity = a.identity;
-  o.credentials = a.provider;
+  o.credentials = provider_of(credentials);
   const ws::Logger logger = make_logger(log, progress);
   auto done = call_without_gil([&] { return ws::git::clone_repo(o, logger); });
   return py::dict("branch"_a = done.branch, "head_sha"_a = done.head_sha);
@@ -52,18 +34,14 @@ py::dict clone(const std::string& url, const fs::path& target, const std::option
 
 py::dict clone_workflow(const std::string& url, const fs::path& workflows_dir, const std::string& name,
                         const std::string& branch, const std::optional<std::string>& subpath,
-                        const std::optional<std::string>& user_name,
-                        const std::optional<std::string>& user_email, const py::object& credentials,
-                        const py::object& log) {
+                        const py::object& credentials, const py::object& log) {
   ws::git::WorkflowCloneOptions o;
   o.url = url;
   o.workflows_dir = workflows_dir;
   o.name = name;
   o.branch = branch;
   o.subpath = subpath.value_or("");
-  const Access a = access_from(credentials, user_name, user_email);
-  o.identity = a.identity;
-  o.credentials = a.provider;
+  o.credentials = provider_of(credentials);
   const ws::Logger logger = make_logger(log, py::none());
   auto done = call_without_gil([&] { return ws::git::clone_workflow(o, logger); });
   return py::dict("path"_a = done.path.string(), "whole_repo"_a = done.whole_repo);
@@ -83,15 +61,12 @@ py::dict backup_repo(const fs::path& repo, const fs::path& outdir, const std::op
 }
 
 py::dict restore_repo(const fs::path& state_dir, const fs::path& repo, const std::optional<std::string>& remote_url,
-                      const std::optional<std::string>& user_name, const std::optional<std::string>& user_email,
                       const py::object& credentials, const py::object& log) {
   ws::git::RestoreOptions o;
   o.state_dir = state_dir;
   o.repo = repo;
   o.remote_url = remote_url.value_or("");
-  const Access a = access_from(credentials, user_name, user_email);
-  o.identity = a.identity;
-  o.credentials = a.provider;
+  o.credentials = provider_of(credentials);
   const ws::Logger logger = make_logger(log, py::none());
   auto done = call_without_gil([&] { return ws::git::restore_repo(o, logger); });
   return py::dict("cloned"_a = done.cloned, "branches_imported"_a = done.branches_imported,
@@ -104,16 +79,15 @@ py::dict restore_repo(const fs::path& state_dir, const fs::path& repo, const std
 
 void register_git(py::module_& m) {
   m.def("clone", &clone, "url"_a, "target"_a, py::kw_only(), "branch"_a = py::none(),
-        "user_name"_a = py::none(), "user_email"_a = py::none(), "credentials"_a = py::none(),
-        "log"_a = py::none(), "progress"_a = py::none(),
-        "Clone one branch of `url` (`branch`, default: the remote's default) into `target`\n"
-        "(absent or empty) and set the git identity (explicit names, else the\n"
-        "credentials' identity, else Ambient Code Bot). `credentials` is a Credentials\n"
-        "from resolve_credentials or None. Returns {'branch', 'head_sha'}. Raises\n"
+        "credentials"_a = py::none(), "log"_a = py::none(), "progress"_a = py::none(),
+        "Clone one branch of `url` (`branch`, default: the remote's default; when that\n"
+        "branch is missing, the default with a warning) into `target` (absent or empty).\n"
+        "No git identity is written into the clone's config: the user's global one\n"
+        "applies. `credentials` is a Credentials from resolve_credentials or None.\n"
+        "Returns {'branch', 'head_sha'}. Raises\n"
         "AuthError, NotFoundError, NetworkError, ConflictError, GitError.");
   m.def("clone_workflow", &clone_workflow, "url"_a, "workflows_dir"_a, "name"_a, py::kw_only(),
-        "branch"_a = "main", "subpath"_a = py::none(), "user_name"_a = py::none(),
-        "user_email"_a = py::none(), "credentials"_a = py::none(), "log"_a = py::none(),
+        "branch"_a = "main", "subpath"_a = py::none(), "credentials"_a = py::none(), "log"_a = py::none(),
         "Clone a workflow and keep `subpath` (or the whole repo, with a warning, when it\n"
         "is missing) as workflows_dir/name. Returns {'path', 'whole_repo'}. Raises as\n"
         "clone, plus UnsafePathError when `subpath` leaves the repository.");
@@ -124,8 +98,7 @@ void register_git(py::module_& m) {
         "tree are unchanged since the last backup ('unchanged': True). Returns\n"
         "{'unchanged', 'has_bundle', 'current_branch', 'head_sha'}.");
   m.def("restore_repo", &restore_repo, "state_dir"_a, "repo"_a, py::kw_only(), "remote_url"_a = py::none(),
-        "user_name"_a = py::none(), "user_email"_a = py::none(), "credentials"_a = py::none(),
-        "log"_a = py::none(),
+        "credentials"_a = py::none(), "log"_a = py::none(),
         "Restore `repo` (a fresh clone, or absent: cloned from remote_url or the saved\n"
         "remoteUrl) from the files of backup_repo or of the old scripts. Changes that do\n"
         "not apply are listed in 'rejected_worktree' / 'rejected_index'; the others are\n"

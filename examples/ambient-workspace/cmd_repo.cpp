@@ -17,8 +17,6 @@ int run_clone(const Args& args) {
   opts.url = args.positional[0];
   opts.target = args.positional[1];
   opts.branch = args.value("--branch").value_or("");
-  if (auto v = args.value("--user-name")) opts.identity.name = *v;
-  if (auto v = args.value("--user-email")) opts.identity.email = *v;
   auto done = ws::git::clone_repo(opts, terminal_logger(args.flag("--verbose")));
   if (!done) return report(done.error());
   std::cout << (done->head_sha.empty() ? "empty" : done->head_sha) << " " << done->branch << "\n";
@@ -60,13 +58,12 @@ void add_repo_commands(std::vector<Command>& out) {
   const Option verbose{"--verbose", "", "also print debug messages"};
   out.push_back({"repo clone", "URL DIR [--branch B]",
                  "clone one branch of a repository",
-                 "Clones only BRANCH (default: the remote's default branch) of URL into DIR,\n"
-                 "which must be absent or empty, and sets the repository's git identity.\n"
+                 "Clones only BRANCH (default: the remote's default branch; when BRANCH is\n"
+                 "missing on the remote, the default one with a warning) of URL into DIR,\n"
+                 "which must be absent or empty. No git identity is written into the clone.\n"
                  "Prints the checked-out commit and branch. Credentials are not read from\n"
                  "the environment here; use a URL the machine can read.",
                  {{"--branch", "B", "the branch to clone (default: the remote's default)"},
-                  {"--user-name", "NAME", "git user.name (default: Ambient Code Bot)"},
-                  {"--user-email", "EMAIL", "git user.email (default: bot@ambient-code.local)"},
                   verbose},
                  run_clone});
   out.push_back({"repo backup", "REPO OUTDIR [--force]",

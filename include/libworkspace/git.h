@@ -21,9 +21,10 @@ extern "C" {
 typedef struct ws_clone_options {
 	unsigned int version;               /* WS_CLONE_OPTIONS_VERSION */
 	const char *branch;                 /* default: the remote's default branch */
-	const char *user_name;              /* git user.name; default: the credentials'
-	                                       identity, else "Ambient Code Bot" */
-	const char *user_email;             /* default: likewise, else bot@ambient-code.local */
+	const char *user_name;              /* deprecated, ignored: no identity is written
+	                                       into a clone's config (the runner sets its own
+	                                       globally, and a repo-local one would override it) */
+	const char *user_email;             /* deprecated, ignored, as user_name */
 	const ws_credentials *credentials;  /* NULL: anonymous; borrowed for the call */
 } ws_clone_options;
 
@@ -32,8 +33,10 @@ typedef struct ws_clone_options {
 
 /*
  * Clones only one branch of `url` (opts->branch or the remote's default)
- * into `target`, which must be absent or empty, checks it out and sets the
- * git identity. `opts`, `cb` and `head_sha` may be NULL. On WS_OK *head_sha
+ * into `target`, which must be absent or empty, and checks it out. When
+ * opts->branch does not exist on the remote, the remote's default branch is
+ * cloned instead, with a warning through `cb`. No git identity is written
+ * into the clone's config. `opts`, `cb` and `head_sha` may be NULL. On WS_OK *head_sha
  * (when given) is the checked-out commit, "" for an empty remote, owned by
  * the caller (ws_string_free). Failures: WS_EAUTH, WS_ENOTFOUND (repository
  * or branch), WS_ENETWORK, WS_ECONFLICT (target not empty), WS_EGIT; the
@@ -47,8 +50,8 @@ typedef struct ws_workflow_options {
 	unsigned int version;               /* WS_WORKFLOW_OPTIONS_VERSION */
 	const char *branch;                 /* default "main" */
 	const char *subpath;                /* ACTIVE_WORKFLOW_PATH; NULL/"": whole repo */
-	const char *user_name;              /* as in ws_clone_options */
-	const char *user_email;
+	const char *user_name;              /* deprecated, ignored, as in ws_clone_options */
+	const char *user_email;             /* deprecated, ignored */
 	const ws_credentials *credentials;  /* NULL: anonymous; borrowed for the call */
 } ws_workflow_options;
 
@@ -89,8 +92,8 @@ typedef struct ws_restore_options {
 	unsigned int version;               /* WS_RESTORE_OPTIONS_VERSION */
 	const char *remote_url;             /* clone from here when `repo` is missing;
 	                                       NULL: metadata.json's remoteUrl */
-	const char *user_name;              /* identity of such a clone, as ws_clone_options */
-	const char *user_email;
+	const char *user_name;              /* deprecated, ignored, as in ws_clone_options */
+	const char *user_email;             /* deprecated, ignored */
 	const ws_credentials *credentials;  /* NULL: anonymous; borrowed for the call */
 } ws_restore_options;
 

@@ -17,18 +17,6 @@ const ws::auth::CredentialProvider* provider_of(const ws_credentials* creds) {
   return creds != nullptr ? creds->resolved.provider.get() : nullptr;
 }
 
-// Explicit names win, then the credentials' identity, then the bot's.
-ws::git::Identity identity_of(const char* name, const char* email, const ws_credentials* creds) {
-  ws::git::Identity id;
-  if (creds != nullptr) {
-    if (!creds->resolved.identity.name.empty()) id.name = creds->resolved.identity.name;
-    if (!creds->resolved.identity.email.empty()) id.email = creds->resolved.identity.email;
-  }
-  if (name != nullptr && *name != '\0') id.name = name;
-  if (email != nullptr && *email != '\0') id.email = email;
-  return id;
-}
-
 }  // namespace
 
 extern "C" {
@@ -44,7 +32,6 @@ int ws_git_clone(const char* url, const char* target, const ws_clone_options* op
     o.target = target;
     if (opts != nullptr && opts->version >= 1) {
       o.branch = str(opts->branch);
-      o.identity = identity_of(opts->user_name, opts->user_email, opts->credentials);
       o.credentials = provider_of(opts->credentials);
     }
     auto r = ws::git::clone_repo(o, ws::capi::make_logger(cb));
@@ -69,7 +56,6 @@ int ws_git_clone_workflow(const char* url, const char* workflows_dir, const char
     if (opts != nullptr && opts->version >= 1) {
       if (opts->branch != nullptr && *opts->branch != '\0') o.branch = opts->branch;
       o.subpath = str(opts->subpath);
-      o.identity = identity_of(opts->user_name, opts->user_email, opts->credentials);
       o.credentials = provider_of(opts->credentials);
     }
     auto r = ws::git::clone_workflow(o, ws::capi::make_logger(cb));
@@ -108,7 +94,6 @@ int ws_git_restore(const char* state_dir, const char* repo, const ws_restore_opt
     o.repo = repo;
     if (opts != nullptr && opts->version >= 1) {
       o.remote_url = str(opts->remote_url);
-      o.identity = identity_of(opts->user_name, opts->user_email, opts->credentials);
       o.credentials = provider_of(opts->credentials);
     }
     auto r = ws::git::restore_repo(o, ws::capi::make_logger(cb));

@@ -11,6 +11,7 @@
 #include "git/bundle_writer.hpp"
 #include "git/fingerprint.hpp"
 #include "git/libgit2.hpp"
+#include "git/open_repo.hpp"
 #include "git/patch_writer.hpp"
 #include "git/repo_head.hpp"
 #include "git/repo_metadata.hpp"
@@ -61,14 +62,12 @@ Status write_text(const fs::path& path, const std::string& text) {
   });
 }
 
-Result<RepositoryPtr> open_work_tree(const fs::path& path) {
-  git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0) {
-    return git_failure("no git repository at " + path.string(), Errc::not_found);
-  }
-  RepositoryPtr repo(raw);
-  if (git_repository_is_bare(repo.get())) {
-    return Error(Errc::invalid_input, path.string() + " is a bare repository (no work tree to back up)");
+Result<RepositoryPtr> open_backup_source(const BackupOptions& options) {
+  auto repo = open_work_tree(options.repo, options.trusted_parent);
+  if (!repo) return std::move(repo).error();
+  if (git_repository_is_bare(repo->get())) {
+    return Error(Errc::invalid_input,
+                 options.repo.string() + " is a bare repository (no work tree to back up)");
   }
   return repo;
 }
@@ -110,7 +109,7 @@ bool outputs_present(const fs::path& outdir, bool expect_bundle) {
 
 Result<BackupResult> backup_repo(const BackupOptions& options, const Logger& log) {
   Libgit2 libgit2;
-  auto opened = open_work_tree(options.repo);
+  auto opened = open_backup_source(options);
   if (!opened) return std::move(opened).error();
   git_repository* repo = opened->get();
 

@@ -18,6 +18,10 @@ struct BackupOptions {
   // "<outdir>.fingerprint" (a sibling, so it is never uploaded with outdir).
   std::filesystem::path state_file;
   bool force = false;             // rebuild even when unchanged
+  // The directory holding the workspace's repos: a repo directly in it is
+  // backed up even when another user owns it (open_repo.hpp). Empty: git's
+  // owner check applies as it is.
+  std::filesystem::path trusted_parent = {};
 };
 
 struct BackupResult {

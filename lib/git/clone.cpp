@@ -1,6 +1,8 @@
 #include "git/clone.hpp"
 
+#include <algorithm>
 #include <system_error>
+#include <vector>
 
 #include "common/redact.hpp"
 #include "common/url_userinfo.hpp"
@@ -35,8 +37,15 @@ Status check_plain_path_exists(const std::string& url) {
                                     ": no such file or directory");
 }
 
-// The branch HEAD of the remote points at ("main"), or "" for an empty remote.
-Result<std::string> remote_default_branch(const std::string& url, RemoteCallbackState& state) {
+// What a remote offers: the branch its HEAD points at ("" for an empty
+// remote) and the names of its branches.
+struct RemoteHeads {
+  std::string default_branch;
+  std::vector<std::string> branches;
+  bool has(const std::string& b) const { return std::find(branches.begin(), branches.end(), b) != branches.end(); }
+};
+
+Result<RemoteHeads> list_remote_heads(const std::string& url, RemoteCallbackState& state) {
   // A detached remote knows no plain paths; git_clone does.
   const std::string remote_url = is_plain_path(url) ? "file://" + fs::absolute(url).string() : url;
   git_remote* raw = nullptr;
@@ -50,14 +59,25 @@ Result<std::string> remote_default_branch(const std::string& url, RemoteCallback
       rc < 0) {
     return remote_failure(rc, "connecting to", url);
   }
+  constexpr std::string_view heads = "refs/heads/";
+  RemoteHeads out;
+  const git_remote_head** refs = nullptr;
+  size_t count = 0;
+  if (int rc = git_remote_ls(&refs, &count, remote.get()); rc < 0) {
+    return remote_failure(rc, "listing the branches of", url);
+  }
+  for (size_t i = 0; i < count; ++i) {
+    const std::string_view name = refs[i]->name;
+    if (name.substr(0, heads.size()) == heads) out.branches.emplace_back(name.substr(heads.size()));
+  }
   Buf branch;
   const int rc = git_remote_default_branch(&branch.buf, remote.get());
-  if (rc == GIT_ENOTFOUND) return std::string();
+  if (rc == GIT_ENOTFOUND) return out;
   if (rc < 0) return remote_failure(rc, "reading the default branch of", url);
   std::string_view name = branch.view();
-  constexpr std::string_view heads = "refs/heads/";
   if (name.substr(0, heads.size()) == heads) name.remove_prefix(heads.size());
-  return std::string(name);
+  out.default_branch = std::string(name);
+  return out;
 }
 
 struct SingleBranch {
@@ -98,6 +118,40 @@ void undo_target(const fs::path& target, bool created) {
 
 }  // namespace
 
+namespace {
+
+// One clone of `branch` ("" only for an empty remote); the target is left
+// as it was on failure.
+Result<CloneResult> clone_branch(const CloneOptions& options, const std::string& branch,
+                                 RemoteCallbackState& state, bool created, const Logger& log) {
+  const std::string shown_url = redact_url(options.url);
+  SingleBranch single{branch};
+  log.info("clone.start", "cloning " + shown_url + (branch.empty() ? "" : " (branch " + branch + ")") +
+                              " into " + options.target.string());
+  git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
+  opts.checkout_branch = branch.empty() ? nullptr : branch.c_str();
+  opts.remote_cb = create_single_branch_remote;
+  opts.remote_cb_payload = &single;
+  install_remote_callbacks(opts.fetch_opts.callbacks, state);
+
+  git_repository* raw = nullptr;
+  const int rc = git_clone(&raw, options.url.c_str(), options.target.c_str(), &opts);
+  RepositoryPtr repo(raw);
+  if (rc < 0) {
+    Error err = remote_failure(rc, "cloning", options.url);
+    repo.reset();
+    undo_target(options.target, created);
+    return err;
+  }
+  CloneResult result;
+  result.branch = branch;
+  git_oid head;
+  if (git_reference_name_to_id(&head, repo.get(), "HEAD") == 0) result.head_sha = oid_hex(head);
+  return result;
+}
+
+}  // namespace
+
 Result<CloneResult> clone_repo(const CloneOptions& options_in, const Logger& log) {
   if (options_in.url.empty()) return Error(Errc::invalid_input, "clone: empty repository URL");
   // git keeps the URL it clones from in .git/config, the reflogs and
@@ -119,46 +173,36 @@ Result<CloneResult> clone_repo(const CloneOptions& options_in, const Logger& log
   state.log = &log;
   state.item = shown_url;
 
-  SingleBranch single{options.branch};
-  if (single.branch.empty()) {
+  auto cloned = Result<CloneResult>(Error(Errc::internal, "not attempted"));
+  if (options.branch.empty()) {
     RemoteCallbackState probe = state;
-    auto found = remote_default_branch(options.url, probe);
+    auto found = list_remote_heads(options.url, probe);
     if (!found) return std::move(found).error();
-    single.branch = *found;
+    cloned = clone_branch(options, found->default_branch, state, created, log);
+  } else {
+    cloned = clone_branch(options, options.branch, state, created, log);
+    // The operator defaults `branch` to "main"; a repository whose default
+    // is "master" gets its default, as the runner's own runtime clone does
+    // (SPEC §3 step 4). Only a remote that answers and lacks the branch
+    // falls back: any other failure is reported as it is.
+    if (!cloned && cloned.error().code == Errc::not_found) {
+      RemoteCallbackState probe = state;
+      auto found = list_remote_heads(options.url, probe);
+      if (found && !found->has(options.branch)) {
+        log.warn("clone.branch_missing", "branch " + options.branch + " does not exist on " + shown_url +
+                                             "; cloning its default branch" +
+                                             (found->default_branch.empty() ? std::string()
+                                                                            : " " + found->default_branch) +
+                                             " instead");
+        cloned = clone_branch(options, found->default_branch, state, created, log);
+      }
+    }
   }
-
-  log.info("clone.start", "cloning " + shown_url +
-                              (single.branch.empty() ? "" : " (branch " + single.branch + ")") +
-                              " into " + options.target.string());
-  git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
-  opts.checkout_branch = single.branch.empty() ? nullptr : single.branch.c_str();
-  opts.remote_cb = create_single_branch_remote;
-  opts.remote_cb_payload = &single;
-  install_remote_callbacks(opts.fetch_opts.callbacks, state);
-
-  git_repository* raw = nullptr;
-  const int rc = git_clone(&raw, options.url.c_str(), options.target.c_str(), &opts);
-  RepositoryPtr repo(raw);
-  if (rc < 0) {
-    Error err = remote_failure(rc, "cloning", options.url);
-    repo.reset();
-    undo_target(options.target, created);
-    return err;
-  }
-  if (auto st = write_identity(repo.get(), options.identity); !st) {
-    repo.reset();
-    undo_target(options.target, created);
-    return std::move(st).error();
-  }
-
-  CloneResult result;
-  result.branch = single.branch;
-  git_oid head;
-  if (git_reference_name_to_id(&head, repo.get(), "HEAD") == 0) result.head_sha = oid_hex(head);
+  if (!cloned) return cloned;
   log.info("clone.done", "cloned " + shown_url + " into " + options.target.string() +
-                             (result.head_sha.empty() ? " (empty repository)"
-                                                      : " at " + result.head_sha.substr(0, 12)));
-  return result;
+                             (cloned->head_sha.empty() ? " (empty repository)"
+                                                       : " at " + cloned->head_sha.substr(0, 12)));
+  return cloned;
 }
 
 }  // namespace ws::git

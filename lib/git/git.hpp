@@ -3,6 +3,5 @@
 
 #include "git/backup.hpp"
 #include "git/clone.hpp"
-#include "git/identity.hpp"
 #include "git/restore.hpp"
 #include "git/workflow.hpp"

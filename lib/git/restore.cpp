@@ -61,7 +61,6 @@ Result<std::optional<std::string>> clone_if_missing(const RestoreOptions& option
   CloneOptions clone;
   clone.url = url;
   clone.target = options.repo;
-  clone.identity = options.identity;
   clone.credentials = options.credentials;
   auto done = clone_repo(clone, log);
   if (!done) return std::move(done).error();

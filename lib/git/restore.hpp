@@ -11,7 +11,6 @@
 #include "auth/credential_provider.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "git/identity.hpp"
 #include "git/origin_policy.hpp"
 
 namespace ws::git {
@@ -24,7 +23,6 @@ struct RestoreOptions {
   // vouches for its state directory; hydrate, whose state comes from the
   // store and may be hostile, narrows this to OriginPolicy::for_session.
   OriginPolicy origins = OriginPolicy::any_known();
-  Identity identity;                // for a clone made here
   const auth::CredentialProvider* credentials = nullptr;  // may be null; borrowed
 };
 

@@ -92,7 +92,6 @@ Result<WorkflowCloneResult> clone_workflow(const WorkflowCloneOptions& options, 
   clone.url = options.url;
   clone.target = temp.path;
   clone.branch = options.branch;
-  clone.identity = options.identity;
   clone.credentials = options.credentials;
   auto cloned = clone_repo(clone, log);
   if (!cloned) return std::move(cloned).error().context("workflow " + options.name);

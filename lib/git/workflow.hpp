@@ -9,7 +9,6 @@
 #include "auth/credential_provider.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "git/identity.hpp"
 
 namespace ws::git {
 
@@ -19,7 +18,6 @@ struct WorkflowCloneOptions {
   std::string subpath;                   // ACTIVE_WORKFLOW_PATH; empty: the whole repo
   std::filesystem::path workflows_dir;   // <workspace>/workflows
   std::string name;                      // directory name under workflows_dir
-  Identity identity;
   const auth::CredentialProvider* credentials = nullptr;  // may be null; borrowed
 };
 

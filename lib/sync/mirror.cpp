@@ -268,6 +268,7 @@ class MirrorCycle {
       // the size limit, a broken link, an unreadable directory): skipping is
       // not deleting, as with rclone's --max-size.
       if (under_skipped(rel)) continue;
+      if (opts_.keep_remote && opts_.keep_remote(key)) continue;
       extras_.push_back(key);
     }
   }

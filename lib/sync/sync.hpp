@@ -30,6 +30,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,9 @@ struct MirrorOptions {
   // (the workspace root); others are skipped with a warning. Empty: the
   // local root itself.
   fs::path confine_to;
+  // Remote keys never deleted, even with no local file: objects a hydrate
+  // could not restore (SPEC §3 step 3). Called with full keys; may be empty.
+  std::function<bool(std::string_view key)> keep_remote;
 };
 
 struct CopyOptions {

@@ -1,10 +1,6 @@
 #include "workspace/engine_paths.hpp"
 
-#include <unistd.h>
-
 #include <system_error>
-
-#include "spec/layout.hpp"
 
 namespace ws::workspace {
 namespace fs = std::filesystem;
@@ -27,17 +23,6 @@ Result<std::shared_ptr<store::Store>> open_configured_store(const spec::Config& 
   auto s = store::open_store(sc, log);
   if (!s) return std::move(s).error();
   return std::shared_ptr<store::Store>(std::move(*s));
-}
-
-void give_to_runner(const fs::path& dir, const Logger& log) {
-  if (::geteuid() != 0) return;
-  namespace L = spec::layout;
-  std::error_code ec;
-  bool failed = ::lchown(dir.c_str(), L::kOwnerUid, L::kOwnerGid) != 0;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    failed |= ::lchown(it->path().c_str(), L::kOwnerUid, L::kOwnerGid) != 0;
-  }
-  if (failed || ec) log.warn("layout.chown_failed", "could not hand " + dir.string() + " to 1001:0");
 }
 
 }  // namespace ws::workspace

@@ -20,8 +20,4 @@ Result<std::shared_ptr<store::Store>> open_configured_store(const spec::Config& 
                                                             const EngineOptions& opts,
                                                             const Logger& log);
 
-// When running as root, hands `dir` and everything below it to 1001:0 so
-// the non-root sidecar can keep using the caches hydrate filled.
-void give_to_runner(const std::filesystem::path& dir, const Logger& log);
-
 }  // namespace ws::workspace

@@ -1,19 +1,18 @@
 // What hydrate hands the git layer: the credential provider that gives each
-// host only its own token, and the identity for cloned repos (SPEC §4).
+// host only its own token (SPEC §4). No git identity: hydrate writes none
+// into a repository (the runner sets its own globally at run time).
 #pragma once
 
 #include <memory>
 
 #include "auth/credential_provider.hpp"
 #include "common/log.hpp"
-#include "git/identity.hpp"
 #include "spec/config.hpp"
 
 namespace ws::workspace {
 
 struct GitAccess {
   std::shared_ptr<const auth::CredentialProvider> credentials;  // null: anonymous
-  git::Identity identity;
 };
 
 // Resolves the API token and the git tokens as SPEC §4 says. Never fails:

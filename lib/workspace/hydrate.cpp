@@ -1,8 +1,11 @@
 // Hydrate (SPEC §3), in the spec's order, except that the git side (clones,
 // workflow, then Phase 2) runs while Phase 1 downloads: they share nothing,
-// and Phase 2 needs only the clones. Only a broken store or a failed state
-// download fails it; every per-repo problem is a warning, because a pod
-// without one repo is more useful than no pod.
+// and Phase 2 needs only the clones. Only a broken store (bucket check, a
+// tree that cannot be listed) fails it; every per-repo and per-object
+// problem is a warning, because a pod without one repo or one file is more
+// useful than no pod, as long as nothing is lost.
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 #include <system_error>
@@ -18,6 +21,8 @@
 #include "workspace/kept_changes.hpp"
 #include "workspace/layout.hpp"
 #include "workspace/repo_state_set.hpp"
+#include "workspace/runner_ownership.hpp"
+#include "workspace/unrestored_keys.hpp"
 #include "workspace/workspace.hpp"
 
 namespace ws::workspace {
@@ -40,40 +45,88 @@ const char* clone_failure_kind(Errc c) {
   }
 }
 
+// Per-key failures worth another pass: a corrupt or cut download, a store
+// hiccup. A name the filesystem refuses or a file/directory clash fails the
+// same way every time.
+bool worth_retrying(Errc c) {
+  return c == Errc::protocol || c == Errc::network || c == Errc::store || c == Errc::auth ||
+         c == Errc::internal;
+}
+
+constexpr int kDownloadPasses = 3;
+
+// Phase 1 (SPEC §3 step 3). Only a tree that could not be listed fails it:
+// an object that still fails after the retry passes is a loud warning and
+// is recorded (unrestored_keys.hpp), so that the sidecar keeps it in the
+// store: one bad object must neither keep the pod in Init nor be deleted
+// by the next sync.
 Status download_trees(store::Store& store, const spec::Config& cfg, const fs::path& cache,
                       int parallel, HydrateReport& report, const Logger& log) {
   const fs::path root(cfg.workspace_root);
   const std::string prefix = cfg.session_prefix();
-  const auto& names = L::synced_trees(cfg.runner_state_dir);
-  std::vector<sync::CopyTree> trees;
-  for (const auto& tree : names) trees.push_back({prefix + tree, root / tree});
   sync::CopyOptions co;
   co.parallel = parallel;
   co.state_db = cache / "sync-state.db";
-  auto results = sync::copy_down_trees(store, trees, co, log);
-  Status first_failure;
-  for (size_t t = 0; t < names.size(); ++t) {
-    const std::string& tree = names[t];
-    auto& s = results[t];
-    if (!s) {
-      if (first_failure.ok()) first_failure = std::move(s).error().context("restoring " + tree);
-      continue;
-    }
-    report.files_downloaded += s->transferred;
-    report.bytes_downloaded += s->bytes_transferred;
-    for (const auto& f : s->failed) {
-      if (f.code == Errc::unsafe_path) {
-        ++report.unsafe_keys;
-        log.warn("hydrate.unsafe_key", "refused key under " + tree + "/ that would leave " +
-                                           (root / tree).string() + ": " + f.message);
-      } else if (first_failure.ok()) {
-        first_failure = Error(f.code, "restoring " + tree + "/" + f.path + ": " + f.message);
+  // tree -> its objects that failed in the tree's last pass, with why
+  std::map<std::string, std::vector<sync::FileIssue>> failed;
+  std::vector<std::string> names;
+  for (const auto& tree : L::synced_trees(cfg.runner_state_dir)) names.push_back(tree);
+  for (int pass = 1;; ++pass) {
+    std::vector<sync::CopyTree> trees;
+    for (const auto& tree : names) trees.push_back({prefix + tree, root / tree});
+    auto results = sync::copy_down_trees(store, trees, co, log);
+    std::vector<std::string> retry;
+    for (size_t t = 0; t < names.size(); ++t) {
+      const std::string& tree = names[t];
+      auto& s = results[t];
+      if (!s) return std::move(s).error().context("restoring " + tree);
+      report.files_downloaded += s->transferred;
+      report.bytes_downloaded += s->bytes_transferred;
+      auto& mine = failed[tree];
+      mine.clear();
+      for (auto& f : s->failed) {
+        if (f.code == Errc::unsafe_path) {
+          ++report.unsafe_keys;
+          log.warn("hydrate.unsafe_key", "refused key under " + tree + "/ that would leave " +
+                                             (root / tree).string() + ": " + f.message);
+          continue;
+        }
+        if (worth_retrying(f.code) && (retry.empty() || retry.back() != tree)) retry.push_back(tree);
+        mine.push_back(std::move(f));
       }
+      log.info("hydrate.tree", "restored " + tree + "/: " + std::to_string(s->transferred) +
+                                   " file(s) downloaded, " + std::to_string(s->unchanged) + " already present");
     }
-    log.info("hydrate.tree", "restored " + tree + "/: " + std::to_string(s->transferred) +
-                                 " file(s) downloaded, " + std::to_string(s->unchanged) + " already present");
+    if (retry.empty() || pass == kDownloadPasses) break;
+    log.info("hydrate.retry", "some objects failed to download; trying " + std::to_string(retry.size()) +
+                                  " tree(s) again (pass " + std::to_string(pass + 1) + " of " +
+                                  std::to_string(kDownloadPasses) + ")");
+    std::this_thread::sleep_for(std::chrono::seconds(pass));
+    names = std::move(retry);
   }
-  return first_failure;
+
+  std::vector<UnrestoredKey> unrestored;
+  for (const auto& [tree, issues] : failed) {
+    for (const auto& f : issues) {
+      unrestored.push_back({tree, f.path});
+      log.warn("hydrate.object_unrestored",
+               "could not restore " + tree + "/" + f.path + " (" + errc_name(f.code) + "): " + f.message +
+                   "; the object stays in the store, and the sidecar will not delete it until this path "
+                   "is written in the workspace");
+    }
+  }
+  report.objects_unrestored = static_cast<int>(unrestored.size());
+  // Without the record the next sync would delete these objects: better no
+  // pod than lost data.
+  if (auto st = write_unrestored(unrestored_record(cache), unrestored); !st) {
+    return std::move(st).error().context("recording the objects that could not be restored");
+  }
+  if (!unrestored.empty()) {
+    log.warn("hydrate.incomplete", std::to_string(unrestored.size()) +
+                                       " object(s) of the saved state could not be restored (see above); "
+                                       "starting the pod without them");
+  }
+  return {};
 }
 
 void clone_repos(const spec::Config& cfg, const GitAccess& access, HydrateReport& report,
@@ -89,7 +142,6 @@ void clone_repos(const spec::Config& cfg, const GitAccess& access, HydrateReport
     co.url = r.url;
     co.target = target;
     co.branch = r.branch.value_or("");
-    co.identity = access.identity;
     co.credentials = access.credentials.get();
     auto c = git::clone_repo(co, log);
     if (!c) {
@@ -119,7 +171,6 @@ void clone_workflow(const spec::Config& cfg, const GitAccess& access, HydrateRep
   wo.subpath = wf.path;
   wo.workflows_dir = workflows;
   wo.name = wf.name;
-  wo.identity = access.identity;
   wo.credentials = access.credentials.get();
   auto w = git::clone_workflow(wo, log);
   if (!w) {
@@ -177,7 +228,6 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
     git::RestoreOptions ro;
     ro.state_dir = staging;
     ro.repo = repos / name;
-    ro.identity = access.identity;
     ro.credentials = access.credentials.get();
     ro.origins = origins;
     auto r = git::restore_repo(ro, log);
@@ -210,25 +260,31 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
   return {};
 }
 
-Result<HydrateReport> hydrate_unguarded(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
+// Layout done, persistence off: the repos and the workflow still come
+// (SPEC §3 step 1: the CP adds the init container whenever the session names
+// repos, with or without S3); only the state steps are skipped.
+HydrateReport hydrate_without_state(const spec::Config& cfg, const Logger& log) {
   HydrateReport report;
-  spec::log_input_warnings(cfg.warnings, log);
-  const fs::path root(cfg.workspace_root);
-  WS_TRY(create_layout(LayoutOptions{root, cfg.runner_state_dir, true}, log));
-  report.persistence = cfg.persistence_enabled();
-  if (!report.persistence) {
-    log.info("hydrate.no_persistence",
-             "persistence is off (S3_ENDPOINT, S3_BUCKET, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-             "are not all set): nothing to restore");
-    return report;
-  }
+  log.info("hydrate.no_persistence",
+           "persistence is off (S3_ENDPOINT, S3_BUCKET, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+           "are not all set): no state to restore; cloning the repos and the workflow");
+  if (cfg.repos.empty() && !cfg.workflow) return report;
+  const GitAccess access = resolve_git_access(cfg, log);
+  clone_repos(cfg, access, report, log);
+  clone_workflow(cfg, access, report, log);
+  return report;
+}
+
+Result<HydrateReport> hydrate_with_state(const spec::Config& cfg, const EngineOptions& opts,
+                                         const fs::path& cache, const Logger& log) {
+  HydrateReport report;
+  report.persistence = true;
   auto store = open_configured_store(cfg, opts, log);
   if (!store) return std::move(store).error();
   if (auto st = (*store)->check_bucket(); !st) {
     return std::move(st).error().context("object store " + (*store)->describe() + " is not usable");
   }
   log.info("hydrate.store", "using " + (*store)->describe() + ", session " + cfg.session_prefix());
-  const fs::path cache = cache_dir(cfg, opts);
   std::error_code ec;
   fs::create_directories(cache, ec);
   if (ec) return Error(Errc::io, "creating " + cache.string() + ": " + ec.message());
@@ -236,7 +292,8 @@ Result<HydrateReport> hydrate_unguarded(const spec::Config& cfg, const EngineOpt
   // Phase 1 waits on the store; the clones, the workflow and Phase 2 (which
   // needs only the clones) wait on git and the disk. The two sides touch
   // disjoint directories and count into separate reports, so they overlap.
-  // A failed Phase 1 still fails hydrate, after the git side has finished.
+  // A Phase 1 that could not list a tree still fails hydrate, after the git
+  // side has finished.
   const Logger shared_log = serialized(log);
   HydrateReport git_side;
   Status repo_states;
@@ -261,13 +318,29 @@ Result<HydrateReport> hydrate_unguarded(const spec::Config& cfg, const EngineOpt
   WS_TRY(trees);
   WS_TRY(repo_states);
   fs::remove_all(cache / "hydrate", ec);
-  give_to_runner(cache, log);
+  return report;
+}
+
+Result<HydrateReport> hydrate_unguarded(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
+  spec::log_input_warnings(cfg.warnings, log);
+  WS_TRY(create_layout(LayoutOptions{fs::path(cfg.workspace_root), cfg.runner_state_dir, true}, log));
+  const fs::path cache = cache_dir(cfg, opts);
+  auto report = cfg.persistence_enabled() ? hydrate_with_state(cfg, opts, cache, log)
+                                          : Result<HydrateReport>(hydrate_without_state(cfg, log));
+  // On failure too: a restarted init container, or whoever looks, finds
+  // what was written usable by the runner.
+  give_workspace_to_runner(cfg, cache, log);
+  if (!report) return report;
   log.info("hydrate.done",
-           "hydrate done: " + std::to_string(report.files_downloaded) + " file(s) restored, " +
-               std::to_string(report.repos_cloned) + " repo(s) cloned, " +
-               std::to_string(report.repos_failed) + " clone failure(s), " +
-               std::to_string(report.repos_restored) + " repo state(s) restored" +
-               (report.unsafe_keys > 0 ? ", " + std::to_string(report.unsafe_keys) + " unsafe key(s) refused" : ""));
+           "hydrate done: " + std::to_string(report->files_downloaded) + " file(s) restored, " +
+               std::to_string(report->repos_cloned) + " repo(s) cloned, " +
+               std::to_string(report->repos_failed) + " clone failure(s), " +
+               std::to_string(report->repos_restored) + " repo state(s) restored" +
+               (report->objects_unrestored > 0
+                    ? ", " + std::to_string(report->objects_unrestored) + " object(s) NOT restored"
+                    : "") +
+               (report->unsafe_keys > 0 ? ", " + std::to_string(report->unsafe_keys) + " unsafe key(s) refused"
+                                        : ""));
   return report;
 }
 

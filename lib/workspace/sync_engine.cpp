@@ -10,6 +10,7 @@
 #include <optional>
 #include <system_error>
 #include <thread>
+#include <unordered_set>
 
 #include "common/exception_guard.hpp"
 #include "git/git.hpp"
@@ -21,6 +22,7 @@
 #include "workspace/sidecar_loop.hpp"
 #include "workspace/sqlite_checkpoint.hpp"
 #include "workspace/sync_lock.hpp"
+#include "workspace/unrestored_keys.hpp"
 #include "workspace/uploaded_set_record.hpp"
 #include "workspace/workspace.hpp"
 
@@ -48,6 +50,8 @@ struct SyncEngine::Impl {
   Result<std::optional<SetManifest>> previous_set(const std::string& prefix);
   Status mirror_trees(CycleReport& report);
   Result<CycleReport> run_cycle(bool backup_repos, const CycleOptions& what);
+  Result<std::vector<UnrestoredKey>> keys_to_keep();
+  bool told_about_kept = false;
 };
 
 Result<std::unique_ptr<SyncEngine>> SyncEngine::open(const spec::Config& cfg, const EngineOptions& opts,
@@ -117,6 +121,7 @@ Status SyncEngine::Impl::backup_one(const std::string& name, const fs::path& rep
   git::BackupOptions bo;
   bo.repo = repo;
   bo.outdir = cache / "repo-state" / name;
+  bo.trusted_parent = fs::path(cfg.workspace_root) / L::kReposDir;
   auto b = git::backup_repo(bo, log);
   if (!b) return std::move(b).error().context("backing up repos/" + name);
   const std::string prefix = L::repo_state_prefix(cfg.session_prefix(), name);
@@ -177,9 +182,46 @@ Status SyncEngine::Impl::backup_repos(CycleReport& report) {
   return first;
 }
 
+// The objects hydrate could not restore, less those whose path the runner
+// has written since (a file or a link there now: its upload replaces the
+// object). A directory at that path is not the object, so it stays kept.
+Result<std::vector<UnrestoredKey>> SyncEngine::Impl::keys_to_keep() {
+  const fs::path record = unrestored_record(cache);
+  auto recorded = read_unrestored(record);
+  if (!recorded) return std::move(recorded).error();
+  std::vector<UnrestoredKey> kept;
+  const fs::path root(cfg.workspace_root);
+  for (auto& k : *recorded) {
+    std::error_code ec;
+    const auto st = fs::symlink_status(root / k.tree / k.path, ec);
+    if (fs::exists(st) && !fs::is_directory(st)) {
+      log.info("sync.unrestored_written", k.tree + "/" + k.path +
+                                              " was not restored by hydrate and has now been written; syncing it");
+      continue;
+    }
+    kept.push_back(std::move(k));
+  }
+  if (kept.size() != recorded->size()) {
+    if (auto st = write_unrestored(record, kept); !st) log.warn("sync.unrestored_record", st.error().message);
+  }
+  if (!kept.empty() && !told_about_kept) {
+    told_about_kept = true;
+    log.warn("sync.unrestored_kept", std::to_string(kept.size()) +
+                                         " object(s) that hydrate could not restore are kept in the store "
+                                         "until their paths are written in the workspace");
+  }
+  return kept;
+}
+
 Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
   const fs::path root(cfg.workspace_root);
   const std::string prefix = cfg.session_prefix();
+  // Without the list no delete is safe: the trees wait for a readable one.
+  auto kept = keys_to_keep();
+  if (!kept) {
+    log.warn("sync.unrestored_unreadable", kept.error().message + "; the state trees are not synced");
+    return std::move(kept).error().context("reading the list of objects hydrate could not restore");
+  }
   std::vector<std::string> names;
   std::vector<sync::MirrorTree> trees;
   for (const auto& tree : L::synced_trees(cfg.runner_state_dir)) {
@@ -193,6 +235,9 @@ Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
   mo.parallel = opts.parallel;
   mo.state_db = cache / "sync-state.db";
   mo.confine_to = root;
+  std::unordered_set<std::string> keep;
+  for (const auto& k : *kept) keep.insert(prefix + k.tree + "/" + k.path);
+  if (!keep.empty()) mo.keep_remote = [&keep](std::string_view key) { return keep.count(std::string(key)) != 0; };
   auto results = sync::mirror_up_trees(*store, trees, mo, log);
   Status first;
   for (size_t t = 0; t < names.size(); ++t) {

@@ -46,12 +46,17 @@ struct HydrateReport {
   int repos_restored = 0;       // repo-state applied
   int restore_failed = 0;       // repo-state that could not be applied (warnings)
   int unsafe_keys = 0;          // refused keys (reported)
+  // Objects of the state trees that still failed after the retries: warned
+  // about, kept in the store, recorded so the sidecar does not delete them.
+  int objects_unrestored = 0;
   bool workflow_ready = false;
   bool persistence = false;
 };
 
-// Errors: invalid_input (config), io (layout), the bucket check's
-// network/auth/not_found/store, and failed state downloads.
+// Errors: invalid_input (config), io (layout, the engine's state dir), the
+// bucket check's network/auth/not_found/store, and a state tree that could
+// not be listed. With persistence off the repos and the workflow are still
+// cloned. When run as root, everything written is given to 1001:0.
 Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts, const Logger& log);
 
 struct CycleOptions {

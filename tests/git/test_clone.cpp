@@ -58,24 +58,24 @@ ws::Result<ws::git::CloneResult> clone(const std::string& url, const fs::path& t
 
 }  // namespace
 
-TEST_CASE("clone fetches only the given branch, checks it out and sets the identity") {
+TEST_CASE("clone fetches only the given branch, checks it out and writes no identity") {
   wstest::TempDir dir("ws-git-clone");
   const std::string origin = wsgit::make_origin(dir.path());
   ws::git::CloneOptions opts;
   opts.url = origin;
   opts.target = dir / "repo";
   opts.branch = "feature";
-  opts.identity = {"Jane Dev", "jane@example.com"};
   auto r = ws::git::clone_repo(opts, ws::Logger());
   REQUIRE_MESSAGE(r.ok(), r.error().message);
   CHECK(r->branch == "feature");
   CHECK(git_sh("git symbolic-ref HEAD", dir / "repo") == "refs/heads/feature\n");
   CHECK(git_sh("git branch -r", dir / "repo") == "  origin/feature\n");
-  CHECK(git_sh("git config user.name; git config user.email", dir / "repo") == "Jane Dev\njane@example.com\n");
+  // A repo-local identity would override the runner's global one (SPEC §4).
+  CHECK(git_sh("git config --local --get-regexp '^user\\.' || true", dir / "repo").empty());
   CHECK(git_sh("git status --porcelain", dir / "repo").empty());
 }
 
-TEST_CASE("clone without a branch takes only the remote's default branch, as the bot") {
+TEST_CASE("clone without a branch takes only the remote's default branch") {
   wstest::TempDir dir("ws-git-clone");
   const std::string origin = wsgit::make_origin(dir.path());
   git_sh("git symbolic-ref HEAD refs/heads/feature", dir / "origin.git");
@@ -84,8 +84,6 @@ TEST_CASE("clone without a branch takes only the remote's default branch, as the
   CHECK(r->branch == "feature");
   CHECK(git_sh("git for-each-ref --format='%(refname)' refs/remotes | grep -v HEAD", dir / "repo") ==
         "refs/remotes/origin/feature\n");
-  CHECK(git_sh("git config user.name; git config user.email", dir / "repo") ==
-        "Ambient Code Bot\nbot@ambient-code.local\n");
 }
 
 TEST_CASE("clone of an empty remote gives an empty repository") {
@@ -115,17 +113,34 @@ TEST_CASE("clone from a plain path works like file://") {
   CHECK(r->branch == "main");
 }
 
-TEST_CASE("clone of a missing repository or branch is not found, and leaves no directory") {
+TEST_CASE("clone of a missing repository is not found, and leaves no directory") {
   wstest::TempDir dir("ws-git-clone");
-  const std::string origin = wsgit::make_origin(dir.path());
   auto missing = clone("file://" + (dir / "nope.git").string(), dir / "a");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().code == ws::Errc::not_found);
-  auto branch = clone(origin, dir / "b", "no-such-branch");
-  REQUIRE_FALSE(branch.ok());
-  CHECK(branch.error().code == ws::Errc::not_found);
   CHECK_FALSE(fs::exists(dir / "a"));
-  CHECK_FALSE(fs::exists(dir / "b"));
+}
+
+TEST_CASE("a requested branch missing on the remote clones the default branch, with a warning") {
+  // The operator defaults `branch` to main; this origin's default is master.
+  wstest::TempDir dir("ws-git-clone");
+  wsgit::make_origin(dir.path());
+  git_sh("git branch -m main master && git symbolic-ref HEAD refs/heads/master", dir / "origin.git");
+  std::vector<std::string> warnings;
+  const ws::Logger log([&](const ws::LogEvent& e) {
+    if (e.level == ws::LogLevel::warn) warnings.push_back(std::string(e.event) + ": " + std::string(e.message));
+  });
+  ws::git::CloneOptions opts;
+  opts.url = "file://" + (dir / "origin.git").string();
+  opts.target = dir / "repo";
+  opts.branch = "main";
+  auto r = ws::git::clone_repo(opts, log);
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  CHECK(r->branch == "master");
+  CHECK(git_sh("git symbolic-ref HEAD", dir / "repo") == "refs/heads/master\n");
+  CHECK(git_sh("git status --porcelain", dir / "repo").empty());
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].rfind("clone.branch_missing: branch main does not exist", 0) == 0);
 }
 
 TEST_CASE("clone of a local repository that does not exist is not found, never a network error") {

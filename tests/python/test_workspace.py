@@ -12,6 +12,8 @@ GIT_ENV = {
     "GIT_AUTHOR_NAME": "Py Test", "GIT_AUTHOR_EMAIL": "py@example.com",
     "GIT_COMMITTER_NAME": "Py Test", "GIT_COMMITTER_EMAIL": "py@example.com",
     "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
+    # The tests may run as root over repos hydrate gave to the runner (1001).
+    "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
 }
 
 
