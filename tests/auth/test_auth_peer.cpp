@@ -301,7 +301,8 @@ TEST_CASE("each failure of the credentials API is its own outcome and its own wa
   CHECK(server_error.message.find("HTTP 500") != std::string::npos);
 
   auto dead = config;
-  dead.backend_api_url = "http://127.0.0.1:" + std::to_string(wstest::free_port()) + "/api";
+  const wstest::RefusingPort refusing;
+  dead.backend_api_url = refusing.url() + "/api";
   auto unreachable = ws::auth::fetch_hosting_credential(GitHosting::github, dead, kIssuedToken, options,
                                                         client, cap.logger());
   CHECK(unreachable.outcome == CredentialOutcome::unreachable);

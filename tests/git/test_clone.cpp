@@ -5,6 +5,8 @@
 #include <mutex>
 #include <vector>
 
+#include "auth/base64.hpp"
+#include "beast_server.hpp"
 #include "git/clone.hpp"
 #include "git/workflow.hpp"
 #include "git_fixture.hpp"
@@ -33,17 +35,23 @@ class RecordingProvider : public ws::auth::CredentialProvider {
   mutable std::vector<std::string> asked_;
 };
 
+// A git HTTP host that answers every request 401 (with a Basic challenge)
+// unless it carries Basic user:token, which it answers 404: a test tells
+// "credentials refused" from "credentials offered, repository missing".
 struct FakeHost {
-  int port = wstest::free_port();
-  wstest::Child server;
+  wstest::BeastServer server;
+  int port = server.port();
   explicit FakeHost(const std::vector<std::string>& creds = {}) {
-    std::vector<std::string> argv = {"/usr/bin/python3", (wstest::source_root() / "tests/git/fake_git_http.py").string(),
-                                     std::to_string(port)};
-    argv.insert(argv.end(), creds.begin(), creds.end());
-    server = wstest::Child(argv);
-    REQUIRE(wstest::wait_for_port(port));
+    const std::string expected =
+        creds.size() == 2 ? "Basic " + ws::auth::base64_encode(creds[0] + ":" + creds[1]) : "";
+    server.route("*", "/", [expected](const wstest::HttpRequest& r) {
+      if (!expected.empty() && r.header("authorization") == expected) return wstest::HttpReply::text(404, "");
+      auto challenge = wstest::HttpReply::text(401, "");
+      challenge.headers.emplace_back("WWW-Authenticate", "Basic realm=\"git\"");
+      return challenge;
+    });
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/org/repo.git"; }
+  std::string url() const { return server.url("/org/repo.git"); }
 };
 
 ws::Result<ws::git::CloneResult> clone(const std::string& url, const fs::path& target, const std::string& branch = {},
@@ -162,7 +170,8 @@ TEST_CASE("clone of a local repository that does not exist is not found, never a
 
 TEST_CASE("clone from a host nobody listens on is a network error") {
   wstest::TempDir dir("ws-git-clone");
-  auto r = clone("http://127.0.0.1:" + std::to_string(wstest::free_port()) + "/r.git", dir / "repo");
+  const wstest::RefusingPort refusing;
+  auto r = clone(refusing.url() + "/r.git", dir / "repo");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ws::Errc::network);
 }

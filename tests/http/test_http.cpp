@@ -146,10 +146,10 @@ TEST_CASE("retry_5xx = false returns a 5xx at once") {
 }
 
 TEST_CASE("a refused connection is a network error after every attempt") {
-  const int port = wstest::free_port();
+  const wstest::RefusingPort refusing;
   RecordedPauses rec;
   Client client;
-  auto res = client.perform(get("http://127.0.0.1:" + std::to_string(port) + "/x"), rec.policy(3));
+  auto res = client.perform(get(refusing.url() + "/x"), rec.policy(3));
   REQUIRE_FALSE(res);
   CHECK(res.error().code == ws::Errc::network);
   CHECK(res.error().message.find("127.0.0.1") != std::string::npos);
@@ -418,9 +418,9 @@ TEST_CASE("perform_many returns results in request order and reuses connections"
 TEST_CASE("perform_many reports each transport failure in its own slot") {
   BeastServer server;
   server.route("GET", "/", reply(HttpReply::text(200, "fine")));
-  const int dead = wstest::free_port();
+  const wstest::RefusingPort dead;
   std::vector<Request> reqs = {get(server.url("/a")),
-                               get("http://127.0.0.1:" + std::to_string(dead) + "/b"),
+                               get(dead.url() + "/b"),
                                get(server.url("/c"))};
   RecordedPauses rec;
   Client client;
@@ -461,7 +461,8 @@ TEST_CASE("no secret reaches a log line or an error: headers, userinfo, signed q
   CHECK(server.requests().at(0).header("authorization") == "Bearer " + token);
 
   Request dead = req;
-  dead.url = "http://user:" + password + "@127.0.0.1:" + std::to_string(wstest::free_port()) +
+  const wstest::RefusingPort refusing;
+  dead.url = "http://user:" + password + "@127.0.0.1:" + std::to_string(refusing.port()) +
              "/o?X-Amz-Signature=" + signature;
   auto failed = client.perform(dead, rec.policy(2));
   REQUIRE_FALSE(failed);

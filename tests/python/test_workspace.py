@@ -80,12 +80,14 @@ def test_hydrate_without_persistence_only_makes_the_layout(lw, tmp_path):
 
 
 def test_hydrate_raises_network_error_when_the_store_is_down(lw, tmp_path):
+    # Bound but not listening: connections are refused, and nothing else can
+    # take the port while the socket is held.
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = session(tmp_path, tmp_path / "ws", S3_ENDPOINT=f"http://127.0.0.1:{port}")
-    with pytest.raises(lw.NetworkError) as info:
-        lw.hydrate(env)
+        env = session(tmp_path, tmp_path / "ws", S3_ENDPOINT=f"http://127.0.0.1:{port}")
+        with pytest.raises(lw.NetworkError) as info:
+            lw.hydrate(env)
     assert "secret-value" not in str(info.value)
 
 

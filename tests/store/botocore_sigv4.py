@@ -3,13 +3,14 @@
 signer signed, x-amz-date among them) with botocore's S3SigV4Auth, AWS's own
 implementation, and prints the Authorization value it computes, one per line.
 A line {"encode": key} instead prints botocore's S3 key encoding.
-Exit 77 when botocore is not installed."""
+Exit 77 when botocore is not installed (the test then fails, naming the package)."""
 import datetime
 import json
 import sys
 from unittest import mock
 
 try:
+    import botocore.auth
     from botocore.auth import S3SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
@@ -29,6 +30,20 @@ class GivenPayloadHash(S3SigV4Auth):
         request.headers['X-Amz-Content-SHA256'] = given
 
 
+def clock_at(when):
+    """Freezes the clock botocore signs with at `when`: newer botocore reads
+    it from get_current_datetime(), Debian's 1.29 from datetime.utcnow()."""
+    if hasattr(botocore.auth, 'get_current_datetime'):
+        return mock.patch('botocore.auth.get_current_datetime', return_value=when)
+
+    class Frozen(datetime.datetime):
+        @classmethod
+        def utcnow(cls):
+            return when
+
+    return mock.patch('botocore.auth.datetime.datetime', Frozen)
+
+
 for line in sys.stdin:
     r = json.loads(line)
     if 'encode' in r:
@@ -38,6 +53,6 @@ for line in sys.stdin:
     headers = {k: v for k, v in r['headers'].items() if k != 'x-amz-date'}
     request = AWSRequest(method=r['method'], url=r['url'], headers=headers, data=b'')
     auth = GivenPayloadHash(Credentials(r['access_key'], r['secret_key']), 's3', r['region'])
-    with mock.patch('botocore.auth.get_current_datetime', return_value=when):
+    with clock_at(when):
         auth.add_auth(request)
     print(json.dumps(request.headers['Authorization']))

@@ -199,8 +199,9 @@ TEST_CASE("check_bucket: a wrong secret (SignatureDoesNotMatch) is an auth error
 }
 
 TEST_CASE("check_bucket: a closed port is a network error") {
+  const wstest::RefusingPort refusing;
   ws::store::StoreConfig cfg;
-  cfg.endpoint = "http://127.0.0.1:" + std::to_string(wstest::free_port());
+  cfg.endpoint = refusing.url();
   cfg.bucket = "b";
   cfg.access_key = "AK";
   cfg.secret_key = "SK";

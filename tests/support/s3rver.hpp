@@ -1,5 +1,6 @@
-// An s3rver (the S3 stand-in, TESTING.md) for one test: a free port on
-// 127.0.0.1, a fresh data directory, buckets created before it listens.
+// An s3rver (the S3 stand-in, TESTING.md) for one test: on 127.0.0.1, on a
+// port it picks itself, a fresh data directory, buckets created before it
+// listens.
 // stop() and start() restart it on the same port and data, for fault tests.
 //
 //   wstest::S3rver s3({"bucket-a"});

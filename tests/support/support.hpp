@@ -71,8 +71,25 @@ class TempDir {
   fs::path path_;
 };
 
-// A TCP port free on 127.0.0.1 right now.
-int free_port();
+// A TCP port on 127.0.0.1 that refuses connections: bound but not
+// listening, and held for the object's lifetime so that nothing else can
+// take it meanwhile (a port found free and released again races with
+// every other process). For "the peer is down" tests.
+class RefusingPort {
+ public:
+  RefusingPort();
+  ~RefusingPort();
+  RefusingPort(const RefusingPort&) = delete;
+  RefusingPort& operator=(const RefusingPort&) = delete;
+  int port() const { return port_; }
+  // "http://127.0.0.1:<port>"
+  std::string url() const;
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 // Polls until something accepts on 127.0.0.1:port.
 bool wait_for_port(int port, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 

@@ -87,7 +87,8 @@ TEST_CASE("ws_config_from_pairs takes a file:// S3_ENDPOINT and ws_hydrate resto
 
 TEST_CASE("ws_hydrate fails with WS_ENETWORK and a message when the store is down") {
   wstest::TempDir tmp;
-  Config c(tmp / "ws", "http://127.0.0.1:" + std::to_string(wstest::free_port()));
+  const wstest::RefusingPort refusing;
+  Config c(tmp / "ws", refusing.url());
   CHECK(ws_hydrate(c.cfg, nullptr) == WS_ENETWORK);
   CHECK(std::string(ws_error_last()).find("127.0.0.1") != std::string::npos);
 }

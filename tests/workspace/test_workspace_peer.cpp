@@ -61,6 +61,16 @@ std::string repos_json(const std::vector<std::string>& urls) {
   return out + "]";
 }
 
+// Polls `log_file` until it holds `text`.
+bool wait_for_line(const fs::path& log_file, const std::string& text, std::chrono::seconds timeout = 30s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (fs::exists(log_file) && wstest::read_file(log_file).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
 fs::path cli_path() { return wstest::build_root() / "examples" / "ambient-workspace" / "ambient-workspace"; }
 
 wstest::EnvChanges cli_env(const fs::path& root, const std::string& endpoint) {
@@ -222,7 +232,8 @@ TEST_CASE("a failed clone is a warning naming its kind, and hydrate still succee
 
 TEST_CASE("hydrate fails with a clear message when the store is down") {
   wstest::TempDir tmp;
-  const std::string endpoint = "http://127.0.0.1:" + std::to_string(wstest::free_port());
+  const wstest::RefusingPort refusing;
+  const std::string endpoint = refusing.url();
   const auto cfg = wsws::session_config(tmp / "ws", endpoint, kBucket);
   auto r = ws::workspace::hydrate(cfg, {}, {});
   REQUIRE_FALSE(r);
@@ -321,11 +332,11 @@ TEST_CASE("with persistence off the sync sidecar idles until SIGTERM, then exits
   auto env = cli_env(tmp / "ws", "");
   env["AWS_ACCESS_KEY_ID"] = std::nullopt;
   wstest::Child sidecar({cli_path().string(), "sync"}, {}, env, tmp / "sidecar.log");
-  std::this_thread::sleep_for(300ms);
+  // The CLI watches signals before it logs anything: its first line means ready.
+  REQUIRE(wait_for_line(tmp / "sidecar.log", "idling until stopped"));
   CHECK(sidecar.running());
   sidecar.signal(SIGTERM);
   CHECK(sidecar.wait(10s) == 0);
-  CHECK(wstest::read_file(tmp / "sidecar.log").find("idling") != std::string::npos);
 }
 
 TEST_CASE("an unchanged repo is not uploaded again, a changed one is") {
