@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "git/libgit2.hpp"
+#include "git/patch_sections.hpp"
 #include "git/patch_text.hpp"
 #include "git/worktree_guard.hpp"
 
@@ -65,6 +66,33 @@ Status apply_symlink_change(git_repository* repo, git_diff* diff, size_t i, cons
                                  static_cast<size_t>(git_blob_rawsize(blob.get())));
   if (e->mode == GIT_FILEMODE_LINK) return guard.write_link(d->new_file.path, content);
   return guard.write_file(d->new_file.path, content, e->mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
+}
+
+// The whole patch at once; when it does not parse, each file's section
+// alone, and the sections that do not parse are rejected by path: one
+// unreadable file change never costs the others.
+Result<DiffPtr> parse_file_by_file(const std::string& patch, ApplyTarget target, ApplyReport& report,
+                                   const Logger& log) {
+  git_diff* raw = nullptr;
+  if (git_diff_from_buffer(&raw, patch.data(), patch.size()) == 0) return DiffPtr(raw);
+  std::string readable;
+  for (const auto& section : split_patch(patch)) {
+    if (git_diff_from_buffer(&raw, section.text.data(), section.text.size()) < 0) {
+      const git_error* e = git_error_last();
+      log.warn("restore.patch_rejected",
+               "could not read the saved " +
+                   std::string(target == ApplyTarget::worktree ? "work-tree" : "staged") + " change to " +
+                   section.path + ": " + (e != nullptr && e->message ? e->message : "unknown"));
+      report.rejected.push_back(section.path);
+      continue;
+    }
+    git_diff_free(raw);
+    readable += section.text;
+  }
+  if (git_diff_from_buffer(&raw, readable.data(), readable.size()) < 0) {
+    return git_failure("parsing the readable part of a patch", Errc::invalid_input);
+  }
+  return DiffPtr(raw);
 }
 
 const char* delta_path(const git_diff_delta* d) {
@@ -139,11 +167,9 @@ Result<ApplyReport> PatchApplier::apply(const std::filesystem::path& path, Apply
     if (e == nullptr) return std::nullopt;
     return e->mode;
   });
-  git_diff* raw = nullptr;
-  if (git_diff_from_buffer(&raw, patch.data(), patch.size()) < 0) {
-    return git_failure("parsing " + path.string(), Errc::invalid_input);
-  }
-  DiffPtr diff(raw);
+  auto parsed = parse_file_by_file(patch, target, report, log);
+  if (!parsed) return std::move(parsed).error().context(path.string());
+  DiffPtr diff = std::move(*parsed);
   const size_t n = git_diff_num_deltas(diff.get());
   if (n == 0) return report;
   const bool worktree = target == ApplyTarget::worktree;

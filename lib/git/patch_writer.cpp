@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "git/libgit2.hpp"
 #include "git/stdio_file.hpp"
@@ -24,8 +25,11 @@ Result<TreePtr> head_tree(git_repository* repo) {
 git_diff_options base_options() {
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   // Full object names on every index line and binary hunks: what `git
-  // apply` needs to replay a binary change.
-  opts.flags = GIT_DIFF_SHOW_BINARY | GIT_DIFF_INCLUDE_TYPECHANGE;
+  // apply` needs to replay a binary change. No GIT_DIFF_INCLUDE_TYPECHANGE:
+  // libgit2 prints a type change (file <-> symlink) as a mode change with an
+  // empty body, which no parser accepts; without it the change is a
+  // deletion plus an addition, as git writes it.
+  opts.flags = GIT_DIFF_SHOW_BINARY;
   opts.id_abbrev = GIT_OID_HEXSZ;
   return opts;
 }
@@ -43,6 +47,10 @@ struct PrintState {
   // empty new file, a pure mode change); libgit2 does, and neither `git
   // apply` nor libgit2's own parser accept that form back.
   bool drop_path_lines = false;
+  // A binary file renamed, copied or re-moded without a content change:
+  // libgit2 adds "Binary files a/x and b/y differ", which `git apply`
+  // refuses (it wants data it does not need); git writes no body at all.
+  bool drop_binary = false;
 };
 
 bool put(FILE* out, std::string_view s) { return std::fwrite(s.data(), 1, s.size(), out) == s.size(); }
@@ -61,6 +69,7 @@ int print_line(const git_diff_delta*, const git_diff_hunk*, const git_diff_line*
     }
     return 0;
   }
+  if (line->origin == GIT_DIFF_LINE_BINARY && state.drop_binary) return 0;
   if (line->origin == GIT_DIFF_LINE_CONTEXT || line->origin == GIT_DIFF_LINE_ADDITION ||
       line->origin == GIT_DIFF_LINE_DELETION) {
     if (std::fputc(line->origin, state.out) == EOF) return -1;
@@ -68,18 +77,40 @@ int print_line(const git_diff_delta*, const git_diff_hunk*, const git_diff_line*
   return put(state.out, content) ? 0 : -1;
 }
 
+bool same_content(const git_diff_delta* d) {
+  return (d->old_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 && (d->new_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 &&
+         git_oid_equal(&d->old_file.id, &d->new_file.id) != 0;
+}
+
+// Deletions first: a path whose type changed (file <-> symlink, file <->
+// directory) is a deletion and an addition of the same or a nested path,
+// and libgit2 lists the addition first, which an applier refuses (the path
+// still exists).
+std::vector<size_t> print_order(git_diff* diff) {
+  const size_t n = git_diff_num_deltas(diff);
+  std::vector<size_t> order;
+  order.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (git_diff_get_delta(diff, i)->status == GIT_DELTA_DELETED) order.push_back(i);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (git_diff_get_delta(diff, i)->status != GIT_DELTA_DELETED) order.push_back(i);
+  }
+  return order;
+}
+
 Status write_diff(git_diff* diff, const std::filesystem::path& path) {
   FilePtr file(std::fopen(path.c_str(), "wb"));
   if (!file) return Error(Errc::io, "cannot write " + path.string());
-  const size_t n = git_diff_num_deltas(diff);
-  for (size_t i = 0; i < n; ++i) {
+  for (const size_t i : print_order(diff)) {
     git_patch* raw = nullptr;
     if (git_patch_from_diff(&raw, diff, i) < 0) return git_failure("diffing for " + path.string());
     if (raw == nullptr) continue;  // unchanged
     PatchPtr patch(raw);
     const git_diff_delta* delta = git_patch_get_delta(patch.get());
-    PrintState state{file.get(), git_patch_num_hunks(patch.get()) == 0 &&
-                                     (delta->flags & GIT_DIFF_FLAG_BINARY) == 0};
+    PrintState state{file.get(),
+                     git_patch_num_hunks(patch.get()) == 0 && (delta->flags & GIT_DIFF_FLAG_BINARY) == 0,
+                     same_content(delta)};
     if (git_patch_print(patch.get(), print_line, &state) < 0) {
       return git_failure("writing " + path.string());
     }

@@ -8,8 +8,6 @@
 
 namespace wsgit {
 
-namespace {
-
 const wstest::EnvChanges& git_env() {
   static const wstest::EnvChanges env = {
       {"GIT_AUTHOR_NAME", "Test Author"},       {"GIT_AUTHOR_EMAIL", "author@example.com"},
@@ -19,6 +17,8 @@ const wstest::EnvChanges& git_env() {
   };
   return env;
 }
+
+namespace {
 
 std::set<std::string> submodule_paths(const fs::path& repo) {
   std::set<std::string> out;

@@ -12,6 +12,10 @@ namespace wsgit {
 
 namespace fs = std::filesystem;
 
+// The environment of every git CLI call here: a fixed identity, no
+// user/system config, no prompt.
+const wstest::EnvChanges& git_env();
+
 // The git CLI with a fixed identity and no user/system config; fails the
 // test (REQUIRE) when the script fails. Returns stdout.
 std::string git_sh(const std::string& script, const fs::path& cwd = {});

@@ -1,0 +1,92 @@
+#include "git_states_oracle.hpp"
+
+#include <sys/stat.h>
+
+#include <doctest/doctest.h>
+
+#include <set>
+
+namespace wsgit {
+
+namespace {
+
+constexpr std::string_view kMark = "\n\x01oracle ";
+
+// One shell for all questions: a seed's cost is mostly process starts.
+constexpr std::string_view kQuestions = R"(
+  ask() { printf '\n\001oracle %s\n' "$1"; }
+  ask refs; git for-each-ref --format='%(refname) %(objectname) %(*objectname)'
+  ask HEAD; git symbolic-ref -q HEAD || git rev-parse -q --verify HEAD || echo unborn
+  ask status; git status --porcelain=v2 -z
+  ask staged; git diff --cached --binary
+  ask unstaged; git diff --binary
+  ask index; git ls-files -s
+  ask stash; git log -g --format=%H refs/stash -- 2>/dev/null || true
+  ask ignored; git ls-files -z --others --ignored --exclude-standard
+)";
+
+std::set<std::string> split_nul(const std::string& s) {
+  std::set<std::string> out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t end = s.find('\0', pos);
+    if (end == std::string::npos) end = s.size();
+    if (end > pos) out.insert(s.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+GitView observe(const fs::path& repo) {
+  const std::string out = git_sh(std::string(kQuestions), repo);
+  GitView view;
+  size_t pos = out.find(kMark);
+  while (pos != std::string::npos) {
+    const size_t name_start = pos + kMark.size();
+    const size_t name_end = out.find('\n', name_start);
+    const size_t next = out.find(kMark, name_end);
+    view.answers[out.substr(name_start, name_end - name_start)] =
+        out.substr(name_end + 1, next == std::string::npos ? std::string::npos : next - name_end - 1);
+    pos = next;
+  }
+  const std::set<std::string> ignored = split_nul(view.answers["ignored"]);
+  view.answers.erase("ignored");
+  for (auto it = fs::recursive_directory_iterator(repo); it != fs::recursive_directory_iterator(); ++it) {
+    const std::string rel = fs::relative(it->path(), repo).string();
+    if (rel == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    struct stat st{};
+    ::lstat(it->path().c_str(), &st);
+    if (S_ISDIR(st.st_mode) || ignored.count(rel) != 0) continue;
+    FileState f;
+    f.mode = st.st_mode;
+    f.bytes = S_ISLNK(st.st_mode) ? fs::read_symlink(it->path()).string() : wstest::read_file(it->path());
+    view.files[rel] = std::move(f);
+  }
+  return view;
+}
+
+std::string view_difference(const GitView& expected, const GitView& actual) {
+  std::string out;
+  for (const auto& [name, answer] : expected.answers) {
+    const auto it = actual.answers.find(name);
+    const std::string other = it == actual.answers.end() ? "" : it->second;
+    if (answer != other) out += name + ":\n--- expected\n" + answer + "\n--- actual\n" + other + "\n";
+  }
+  for (const auto& [path, f] : expected.files) {
+    const auto it = actual.files.find(path);
+    if (it == actual.files.end()) out += "missing file " + path + "\n";
+    else if (it->second.bytes != f.bytes) out += "different bytes " + path + "\n";
+    else if (it->second.mode != f.mode) out += "different mode " + path + "\n";
+  }
+  for (const auto& [path, f] : actual.files) {
+    if (expected.files.count(path) == 0) out += "extra file " + path + "\n";
+  }
+  return out;
+}
+
+}  // namespace wsgit
