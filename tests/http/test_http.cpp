@@ -354,7 +354,7 @@ TEST_CASE("a body from memory, to the end of a file, and an empty PUT") {
   CHECK(r5->body.empty());
 }
 
-TEST_CASE("a missing body file is an io error") {
+TEST_CASE("a missing body file is not_found, and nothing is sent") {
   BeastServer server;
   Request req;
   req.method = "PUT";
@@ -363,7 +363,7 @@ TEST_CASE("a missing body file is an io error") {
   Client client;
   auto res = client.perform(req);
   REQUIRE_FALSE(res);
-  CHECK(res.error().code == ws::Errc::io);
+  CHECK(res.error().code == ws::Errc::not_found);
   CHECK(server.request_count() == 0);
 }
 
