@@ -1,6 +1,10 @@
 #include "rgw.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <stdexcept>
@@ -33,6 +37,23 @@ std::string uuid() {
   std::string id;
   std::getline(in, id);
   return id;
+}
+
+// A port nothing listens on right now. ceph-mon's address is fixed in its
+// monmap and beast's endpoint in ceph.conf, so neither can pick its own: the
+// port is released before the daemon binds it, and a start that loses the
+// race is retried on other ports.
+int unused_port() {
+  const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  const bool ok = s >= 0 && bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  if (s >= 0) close(s);
+  if (!ok) throw std::runtime_error("RGW: cannot find a free port on 127.0.0.1");
+  return ntohs(addr.sin_port);
 }
 
 bool on_path(const std::string& tool) { return run({"sh", "-c", "command -v " + tool}).exit_code == 0; }
@@ -172,9 +193,9 @@ void Rgw::start_once() {
     fs::remove_all(dir_ / sub);
     fs::create_directories(dir_ / sub);
   }
-  port_ = free_port();
-  int mon_port = free_port();
-  while (mon_port == port_) mon_port = free_port();
+  port_ = unused_port();
+  int mon_port = unused_port();
+  while (mon_port == port_) mon_port = unused_port();
   write_file(dir_ / "ceph.conf", ceph_conf(dir_.path(), mon_port, port_));
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   auto until = [&](const std::string& what, auto ready) {
