@@ -1,8 +1,11 @@
 #include "git/backup.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <system_error>
@@ -34,6 +37,24 @@ std::string read_small_file(const fs::path& p) {
 fs::path temp_name(const fs::path& path) {
   static std::atomic<unsigned> counter{0};
   return fs::path(path).concat(".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+}
+
+// Temporary files of backups whose process is gone (a killed sidecar):
+// nobody renames them any more. Those of live processes are left alone.
+void remove_orphaned_temp_files(const fs::path& outdir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(outdir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto at = name.find(".tmp-");
+    if (at == std::string::npos) continue;
+    const std::string pid_text = name.substr(at + 5, name.find('-', at + 5) - (at + 5));
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::error_code rm;
+      fs::remove(entry.path(), rm);
+    }
+  }
 }
 
 // Writes `path` under a temporary name via `fill` and renames it into place,
@@ -135,6 +156,7 @@ Result<BackupResult> backup_repo(const BackupOptions& options, const Logger& log
 
   fs::create_directories(options.outdir, ec);
   if (ec) return Error(Errc::io, "creating " + options.outdir.string() + ": " + ec.message());
+  remove_orphaned_temp_files(options.outdir);
 
   const fs::path bundle_path = options.outdir / layout::kRepoBundle;
   BundleWriter bundle(repo);

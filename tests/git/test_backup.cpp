@@ -111,3 +111,17 @@ TEST_CASE("two backups into one directory at once both succeed: each writes unde
   }
   CHECK(fs::exists(c.out / "repo.bundle"));
 }
+
+TEST_CASE("temporary files of a killed backup are removed by the next one, a live process's are kept") {
+  BackupCase c;
+  c.backup();
+  wstest::Child sleeper({"sleep", "30"});
+  const fs::path orphan = c.out / "repo.bundle.tmp-999999999-0";
+  const fs::path live = c.out / ("repo.bundle.tmp-" + std::to_string(sleeper.pid()) + "-0");
+  wstest::write_file(orphan, "half a bundle");
+  wstest::write_file(live, "being written");
+  git_sh("printf 'x\\n' >> README.md", c.work);
+  c.backup();
+  CHECK_FALSE(fs::exists(orphan));
+  CHECK(fs::exists(live));
+}

@@ -133,7 +133,12 @@ TEST_CASE("saved changes to .git/, to .. paths and to absolute paths are refused
              "@@ -0,0 +1 @@\n"
              "+#!/bin/sh\n";
   }
-  h.set_uncommitted_patch(patch);
+  bool staged = false;
+  SUBCASE("in the work-tree patch") { h.set_uncommitted_patch(patch); }
+  SUBCASE("in the staged patch") {
+    staged = true;
+    wstest::write_file(h.state / "staged.patch", patch);
+  }
   git_sh("rm -rf fresh && git clone -q '" + h.origin + "' fresh", h.dir.path());
   std::vector<std::string> warnings;
   ws::git::RestoreOptions opts;
@@ -147,7 +152,8 @@ TEST_CASE("saved changes to .git/, to .. paths and to absolute paths are refused
   CHECK_FALSE(fs::exists(h.dir / "escape.txt"));
   CHECK_FALSE(fs::exists(h.dir / "escape2.txt"));
   CHECK(git_sh("git config --list --local", h.dir / "fresh").find("#!/bin/sh") == std::string::npos);
-  CHECK(r->rejected_worktree.size() == 5);
+  CHECK((staged ? r->rejected_index : r->rejected_worktree).size() == 5);
+  CHECK(git_sh("git ls-files", h.dir / "fresh").find("escape") == std::string::npos);
 }
 
 TEST_CASE("repo restore from the command line refuses the attack, names the paths and exits 1") {
