@@ -103,15 +103,23 @@ func checkPodPlan(c *checker) {
 	c.expect(len(sidecar.VolumeMounts) == 2 && sidecar.VolumeMounts[1].MountPath == "/app/.claude" &&
 		sidecar.VolumeMounts[1].SubPath == ".claude", "sidecar mounts: %+v", sidecar.VolumeMounts)
 	isc, ssc := init.SecurityContext, sidecar.SecurityContext
-	c.expect(isc != nil && *isc.RunAsUser == 0 && !*isc.AllowPrivilegeEscalation &&
-		len(isc.Capabilities.Drop) == 1 && isc.Capabilities.Drop[0] == "ALL", "init securityContext: %+v", isc)
-	c.expect(ssc != nil && ssc.RunAsNonRoot != nil && *ssc.RunAsNonRoot && !*ssc.ReadOnlyRootFilesystem,
-		"sidecar securityContext: %+v", ssc)
+	c.expect(isc != nil && isc.RunAsUser == nil && !*isc.AllowPrivilegeEscalation &&
+		len(isc.Capabilities.Drop) == 1 && isc.Capabilities.Drop[0] == "ALL" &&
+		isc.SeccompProfile != nil && isc.SeccompProfile.Type == "RuntimeDefault", "init securityContext: %+v", isc)
+	c.expect(ssc != nil && ssc.RunAsUser == nil && ssc.RunAsNonRoot != nil && *ssc.RunAsNonRoot &&
+		!*ssc.ReadOnlyRootFilesystem, "sidecar securityContext: %+v", ssc)
+	c.expect(len(plan.Conditions) == 1 && plan.Conditions[0].Type == "S3Available" &&
+		plan.Conditions[0].Status == "True", "S3Available condition: %+v", plan.Conditions)
 
-	_, err = PodPlanJSON(`{"name":"s","namespace":"p"}`, `{"clusterStorage":{"bucket":"elsewhere"}}`)
-	c.expect(err != nil && strings.Contains(err.Error(),
-		"the cluster store http://minio.ambient-code.svc:9000 (bucket elsewhere) is not the shared MinIO"),
-		"incomplete storage: %v", err)
+	// Incomplete storage settings plan a pod without persistence and say why.
+	planJSON, err = PodPlanJSON(`{"name":"s","namespace":"p"}`, `{"clusterStorage":{"bucket":"elsewhere"}}`)
+	c.expect(err == nil, "incomplete storage is not an error: %v", err)
+	plan, err = decodePlan(planJSON)
+	c.expect(err == nil && !plan.StateSync && len(plan.Conditions) == 1 &&
+		plan.Conditions[0].Status == "False" && plan.Conditions[0].Reason == "IncompleteSettings" &&
+		strings.Contains(plan.Conditions[0].Message,
+			"the cluster store http://minio.ambient-code.svc:9000 (bucket elsewhere) is not the shared MinIO"),
+		"incomplete storage: %v %s", err, planJSON)
 }
 
 func main() {

@@ -13,6 +13,22 @@ type PodPlan struct {
 	Containers     []Container `json:"containers"`
 	Volumes        []Volume    `json:"volumes"`
 	WorkspaceMount VolumeMount `json:"workspaceMount"`
+	Conditions     []Condition `json:"conditions"`
+	Warnings       []Warning   `json:"warnings"`
+}
+
+// Condition is the operator's S3Available condition (metav1.Condition's fields).
+type Condition struct {
+	Type    string `json:"type"`
+	Status  string `json:"status"`
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+}
+
+// Warning is odd input the library accepted, or a storage fallback it took.
+type Warning struct {
+	Event   string `json:"event"`
+	Message string `json:"message"`
 }
 
 type PlanStorage struct {
@@ -63,6 +79,9 @@ type SecurityContext struct {
 	ReadOnlyRootFilesystem   *bool         `json:"readOnlyRootFilesystem"`
 	RunAsUser                *int64        `json:"runAsUser,omitempty"`
 	RunAsNonRoot             *bool         `json:"runAsNonRoot,omitempty"`
+	SeccompProfile           *struct {
+		Type string `json:"type"`
+	} `json:"seccompProfile,omitempty"`
 }
 
 type Capabilities struct {

@@ -67,15 +67,19 @@ typedef enum ws_repos_flags {
  * Validates a REPOS_JSON array ([{"url", "branch"?, "autoPush"?}]) and
  * writes its canonical compact form to *out (caller frees with
  * ws_string_free). `flags` is a combination of ws_repos_flags.
- * WS_EINVALID names the problem: invalid JSON with its byte offset, not
- * an array, an item without url, a field of the wrong type, an unusable
- * or duplicate directory name (naming both URLs). Errors never contain
- * credentials found in a URL.
+ * Odd but plausible input is accepted as the pod accepts it (README
+ * "Input policy"): null is "[]", an item without url is left out, a repo
+ * listed twice is kept once. WS_EINVALID names the problem: invalid JSON
+ * with its byte offset, not an array, an item that is not an object, a
+ * field of the wrong type, an unusable directory name, two remotes with
+ * one directory name (naming both URLs). Errors never contain credentials
+ * found in a URL.
  */
 WS_EXTERN(int) ws_repos_normalize(const char *repos_json, unsigned int flags, char **out);
 
 /*
- * The CP session's repos: `repos_json` ("Repos") when non-empty, else
+ * The CP session's repos: `repos_json` ("Repos") when it is an array with
+ * items (blank, "null" and "[]" count as empty), else
  * `repo_url` ("RepoURL") as a single repo, else "[]". Either may be NULL.
  * *out as for ws_repos_normalize.
  */

@@ -2,6 +2,8 @@
 // (from the environment, or from the backend with the API token resolved
 // first when needed), the host-scoped provider over them, and the git
 // identity. Never fails: each problem is a warning and hydrate goes on.
+// Without GITHUB_HOSTS / GITLAB_HOSTS, the hosts of the session's own repo
+// and workflow URLs are trusted as session_hosts.hpp says.
 #pragma once
 
 #include <memory>

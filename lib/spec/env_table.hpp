@@ -62,11 +62,11 @@ inline constexpr std::array kEnvVars = {
     EnvVar{"GITLAB_TOKEN", "", "GitLab token (else fetched from the backend API)", true, EnvReader::hydrate},
     EnvVar{"GITHUB_HOSTS", "",
            "comma-separated extra hosts that may receive the GitHub token (besides github.com "
-           "and its subdomains)",
+           "and its subdomains); unset with GITLAB_HOSTS: the session's own repo hosts, see README",
            false, EnvReader::hydrate},
     EnvVar{"GITLAB_HOSTS", "",
            "comma-separated extra hosts that may receive the GitLab token (besides gitlab.com and "
-           "the instanceUrl host)",
+           "the instanceUrl host); unset with GITHUB_HOSTS: the session's own repo hosts",
            false, EnvReader::hydrate},
     EnvVar{"SYNC_INITIAL_DELAY", "30", "sidecar: seconds to wait before the first sync (0 to 86400)", false, EnvReader::sync},
     EnvVar{"SYNC_INTERVAL", "60", "sidecar: seconds between sync cycles (1 to 86400)", false, EnvReader::sync},

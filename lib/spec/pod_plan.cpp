@@ -74,6 +74,8 @@ json::array pod_env(EnvReader container, const SessionSpec& session,
   env.add("AMBIENT_CP_TOKEN_URL", settings.cp_token_url);
   env.add("AMBIENT_CP_TOKEN_PUBLIC_KEY", settings.cp_token_public_key);
   env.add("BOT_TOKEN", settings.bot_token);
+  env.add("GITHUB_HOSTS", settings.github_hosts);
+  env.add("GITLAB_HOSTS", settings.gitlab_hosts);
   for (const auto& [name, value] : settings.env) env.add(name, value);
   return env.build();
 }

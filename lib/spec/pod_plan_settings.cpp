@@ -2,6 +2,7 @@
 
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "spec/env_table.hpp"
 #include "spec/json_fields.hpp"
@@ -19,7 +20,7 @@ const std::set<std::string, std::less<>> kPlannedVars = {
     "REPOS_JSON",          "ACTIVE_WORKFLOW_GIT_URL", "ACTIVE_WORKFLOW_BRANCH", "ACTIVE_WORKFLOW_PATH",
     "S3_ENDPOINT",         "S3_BUCKET",          "AWS_ACCESS_KEY_ID",     "AWS_SECRET_ACCESS_KEY",
     "RUNNER_STATE_DIR",    "BACKEND_API_URL",    "AMBIENT_CP_TOKEN_URL",  "AMBIENT_CP_TOKEN_PUBLIC_KEY",
-    "BOT_TOKEN",
+    "BOT_TOKEN",           "GITHUB_HOSTS",       "GITLAB_HOSTS",
 };
 
 // Reads string fields into targets, in order; stops at the first error.
@@ -78,6 +79,46 @@ Result<std::map<std::string, std::string>> parse_extra_env(const json::object& o
   return env;
 }
 
+// A host list: an array of strings or one comma-separated string, each a
+// bare host[:port] (a URL or userinfo here is a mistake worth stopping).
+Result<std::string> parse_hosts(const json::object& obj, std::string_view key) {
+  const std::string where = "settings." + std::string(key);
+  const json::value* v = jsonf::find(obj, key);
+  if (v == nullptr) return std::string();
+  std::vector<std::string> items;
+  if (v->is_string()) {
+    std::string_view text = v->get_string();
+    for (size_t pos = 0; pos <= text.size();) {
+      size_t next = text.find(',', pos);
+      if (next == std::string_view::npos) next = text.size();
+      items.emplace_back(text.substr(pos, next - pos));
+      pos = next + 1;
+    }
+  } else if (v->is_array()) {
+    for (const auto& item : v->get_array()) {
+      if (!item.is_string()) {
+        return Error(Errc::invalid_input, where + " must hold strings, got " + jsonf::kind_name(item.kind()));
+      }
+      items.emplace_back(item.get_string());
+    }
+  } else {
+    return Error(Errc::invalid_input,
+                 where + " must be an array of hosts or a comma-separated string, got " +
+                     jsonf::kind_name(v->kind()));
+  }
+  std::string joined;
+  for (auto& host : items) {
+    const auto b = host.find_first_not_of(" \t");
+    host = b == std::string::npos ? "" : host.substr(b, host.find_last_not_of(" \t") - b + 1);
+    if (host.empty()) continue;
+    if (host.find_first_of("/@ \t") != std::string::npos) {
+      return Error(Errc::invalid_input, where + " must list bare host[:port] names, got '" + host + "'");
+    }
+    joined += (joined.empty() ? "" : ",") + host;
+  }
+  return joined;
+}
+
 Status parse_storage(const json::object& obj, StorageInputs& s) {
   auto project = jsonf::object_field(obj, "projectStorage", "settings");
   if (!project) return std::move(project).error();
@@ -124,7 +165,7 @@ Result<PodPlanSettings> parse_pod_plan_settings(std::string_view text) {
   WS_TRY(jsonf::reject_unknown(obj, {"stateSyncImage", "imagePullPolicy", "backendApiUrl",
                                      "cpTokenUrl", "cpTokenPublicKey", "botToken", "runnerStateDir",
                                      "projectStorage", "clusterStorage", "sharedMinio",
-                                     "secretRefs", "env"},
+                                     "secretRefs", "env", "githubHosts", "gitlabHosts"},
                                "settings"));
   std::string image, state_dir;
   WS_TRY(read_strings(obj, "settings",
@@ -152,6 +193,12 @@ Result<PodPlanSettings> parse_pod_plan_settings(std::string_view text) {
     s.runner_state_dir = std::move(*clean);
   }
   WS_TRY(parse_storage(obj, s.storage));
+  auto github_hosts = parse_hosts(obj, "githubHosts");
+  if (!github_hosts) return std::move(github_hosts).error();
+  s.github_hosts = std::move(*github_hosts);
+  auto gitlab_hosts = parse_hosts(obj, "gitlabHosts");
+  if (!gitlab_hosts) return std::move(gitlab_hosts).error();
+  s.gitlab_hosts = std::move(*gitlab_hosts);
 
   auto refs = jsonf::object_field(obj, "secretRefs", "settings");
   if (!refs) return std::move(refs).error();

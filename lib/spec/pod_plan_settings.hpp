@@ -4,6 +4,7 @@
 //   {"stateSyncImage"?: string, "imagePullPolicy"?: "Always"|"IfNotPresent"|"Never",
 //    "backendApiUrl"?, "cpTokenUrl"?, "cpTokenPublicKey"?, "botToken"?: string,
 //    "runnerStateDir"?: string,
+//    "githubHosts"?, "gitlabHosts"?: [host[:port]...] or "h1,h2" (GITHUB_HOSTS / GITLAB_HOSTS),
 //    "projectStorage"?: {"storageMode", "S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY"},
 //    "clusterStorage"?: {"endpoint", "bucket", "accessKey", "secretKey"},
 //    "sharedMinio"?: {"accessKey", "secretKey"},
@@ -32,6 +33,9 @@ struct PodPlanSettings {
   std::string image_pull_policy;  // "" = leave to Kubernetes
   std::string backend_api_url, cp_token_url, cp_token_public_key, bot_token;
   std::string runner_state_dir = ".claude";  // normalised
+  // GITHUB_HOSTS / GITLAB_HOSTS for init-hydrate, comma-joined; "" leaves
+  // hydrate to trust the session's own hosts (SPEC §4).
+  std::string github_hosts, gitlab_hosts;
   StorageInputs storage;
   std::map<std::string, SecretRef> secret_refs;  // env var -> secret
   std::map<std::string, std::string> env;        // extra env-table variables

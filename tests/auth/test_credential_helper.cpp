@@ -47,6 +47,9 @@ wstest::EnvChanges git_env(const wstest::TempDir& dir, const fs::path& ca) {
       {"BACKEND_API_URL", std::nullopt},
       {"AMBIENT_CP_TOKEN_URL", std::nullopt},
       {"GITHUB_HOSTS", std::nullopt},
+      {"GITLAB_HOSTS", std::nullopt},
+      {"REPOS_JSON", std::nullopt},
+      {"ACTIVE_WORKFLOW_GIT_URL", std::nullopt},
   };
 }
 
@@ -180,4 +183,40 @@ TEST_CASE("the helper resolves the token through the CP token endpoint and the b
   for (const auto& secret : {kGitToken, kIssuedToken}) {
     CHECK((shown.out + shown.err + token.out + token.err).find(secret) == std::string::npos);
   }
+}
+
+TEST_CASE("without host lists, the session's own repo host gets the backend's token; a look-alike nothing") {
+  wstest::TempDir dir("helper");
+  const auto identity = wstest::TlsIdentity::self_signed_loopback();
+  wstest::write_file(dir / "ca.pem", identity.cert_pem);
+  make_private_repo(dir / "srv", dir / "scratch");
+  BeastServer git_server(identity);
+  wstest::GitHttpHost host(git_server, dir / "srv", "x-access-token", kGitToken);
+
+  BeastServer platform;
+  wstest::FakeControlPlane cp(platform, kSessionId, kIssuedToken);
+  cp.backend_answers("github", HttpReply::json(200, R"({"token":")" + kGitToken + R"("})"));
+
+  auto env = git_env(dir, dir / "ca.pem");
+  env["AMBIENT_CP_TOKEN_URL"] = cp.token_url();
+  env["AMBIENT_CP_TOKEN_PUBLIC_KEY"] = cp.keys().public_pem();
+  env["SESSION_ID"] = kSessionId;
+  env["BACKEND_API_URL"] = cp.backend_url();
+  env["NAMESPACE"] = "proj";
+  env["SESSION_NAME"] = "my-session";
+  // An enterprise host: not github.com, not listed anywhere but in the session.
+  const std::string url = git_server.url("/git/private.git");
+  env["REPOS_JSON"] = R"([{"url":")" + url + R"("}])";
+  const auto r = clone(url, dir / "clone", env);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(wstest::read_file(dir / "clone" / "recipe.txt") == "secret-sauce\n");
+  CHECK(r.err.find(kGitToken) == std::string::npos);
+
+  // The same server as "localhost" is not a host of the session.
+  const int attempts = host.authorised_attempts();
+  const auto other = clone("https://localhost:" + std::to_string(git_server.port()) + "/git/private.git",
+                           dir / "other", env);
+  CHECK(other.exit_code != 0);
+  CHECK(host.authorised_attempts() == attempts);
+  CHECK(other.err.find(kGitToken) == std::string::npos);
 }

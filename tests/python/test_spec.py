@@ -58,7 +58,7 @@ def test_env_table_marks_secrets_and_readers():
     assert table["SYNC_INTERVAL"] == {
         "name": "SYNC_INTERVAL",
         "default": "60",
-        "meaning": "sidecar: seconds between sync cycles",
+        "meaning": "sidecar: seconds between sync cycles (1 to 86400)",
         "secret": False,
         "read_by": "sync",
     }

@@ -222,12 +222,29 @@ TEST_CASE("secret references become secretKeyRef env entries instead of values")
 }
 
 TEST_CASE("extra env goes to the containers that read each variable") {
-  const auto p = plan(kSession, std::string(R"({"env":{"SYNC_INTERVAL":"30","GITHUB_HOSTS":"ghe.corp"},)") +
+  const auto p = plan(kSession, std::string(R"({"env":{"SYNC_INTERVAL":"30","LOG_FORMAT":"json"},)") +
                                     kMinio + "}");
   CHECK(env_value(p.at("containers").at(0), "SYNC_INTERVAL") == "30");
-  CHECK(env_of(p.at("containers").at(0), "GITHUB_HOSTS").is_null());
-  CHECK(env_value(p.at("initContainers").at(0), "GITHUB_HOSTS") == "ghe.corp");
+  CHECK(env_value(p.at("containers").at(0), "LOG_FORMAT") == "json");
+  CHECK(env_value(p.at("initContainers").at(0), "LOG_FORMAT") == "json");
   CHECK(env_of(p.at("initContainers").at(0), "SYNC_INTERVAL").is_null());
+}
+
+TEST_CASE("the git host lists reach init-hydrate as GITHUB_HOSTS / GITLAB_HOSTS") {
+  const auto p = plan(kSession, std::string(R"({"githubHosts":["ghe.corp"," git.corp:8443 "],)") +
+                                    R"("gitlabHosts":"gl.corp, code.corp",)" + kMinio + "}");
+  const auto& init = p.at("initContainers").at(0);
+  CHECK(env_value(init, "GITHUB_HOSTS") == "ghe.corp,git.corp:8443");
+  CHECK(env_value(init, "GITLAB_HOSTS") == "gl.corp,code.corp");
+  CHECK(env_of(p.at("containers").at(0), "GITHUB_HOSTS").is_null());  // the sidecar clones nothing
+  // Unset, hydrate trusts the session's own hosts: nothing to pass.
+  CHECK(env_of(plan(kSession, "").at("initContainers").at(0), "GITHUB_HOSTS").is_null());
+  CHECK(error_of(kSession, R"({"githubHosts":["https://ghe.corp/x"]})") ==
+        "settings.githubHosts must list bare host[:port] names, got 'https://ghe.corp/x'");
+  CHECK(error_of(kSession, R"({"gitlabHosts":7})") ==
+        "settings.gitlabHosts must be an array of hosts or a comma-separated string, got a number");
+  CHECK(error_of(kSession, R"({"env":{"GITHUB_HOSTS":"x"}})") ==
+        "settings.env.GITHUB_HOSTS is set by the plan from the session and the settings' own fields");
 }
 
 TEST_CASE("incomplete storage settings plan a pod without persistence and say why") {
