@@ -7,7 +7,7 @@
 
 #include <thread>
 
-#include "memory_store.hpp"
+#include "fault_proxy.hpp"
 #include "s3rver.hpp"
 #include "spec/layout.hpp"
 #include "store/store.hpp"
@@ -22,7 +22,7 @@ namespace {
 
 constexpr const char* kBucket = "ambient-sessions";
 
-std::vector<std::string> keys_under(const std::string& endpoint, const std::string& prefix) {
+std::unique_ptr<ws::store::Store> open_s3(const std::string& endpoint) {
   ws::store::StoreConfig sc;
   sc.endpoint = endpoint;
   sc.bucket = kBucket;
@@ -30,7 +30,11 @@ std::vector<std::string> keys_under(const std::string& endpoint, const std::stri
   sc.secret_key = wstest::S3rver::kSecretKey;
   auto store = ws::store::open_store(sc);
   REQUIRE(store);
-  auto listed = (*store)->list(prefix);
+  return std::move(*store);
+}
+
+std::vector<std::string> keys_under(const std::string& endpoint, const std::string& prefix) {
+  auto listed = open_s3(endpoint)->list(prefix);
   REQUIRE(listed);
   std::vector<std::string> keys;
   for (const auto& o : *listed) keys.push_back(o.key.substr(prefix.size()));
@@ -365,53 +369,63 @@ TEST_CASE("an unchanged repo is not uploaded again, a changed one is") {
   CHECK(fourth->repos_unchanged == 1);
 }
 
-// One hydrated session with repo "app" over an in-memory store (which
-// counts requests and can be down), syncing its repos only.
+// One hydrated session with repo "app" on s3rver, reached through a proxy
+// that counts the requests the library sends; syncs its repos only.
 struct RepoOnlySession {
   wstest::TempDir tmp;
-  std::shared_ptr<wsws::MemoryStore> store = std::make_shared<wsws::MemoryStore>();
-  ws::workspace::EngineOptions opts;
+  wstest::S3rver s3{{kBucket}};
+  wstest::FaultProxy proxy{s3.endpoint(), [](const wstest::HttpRequest&) { return std::nullopt; }};
   std::string app = wsws::make_origin(tmp / "origins", "app");
   ws::spec::Config cfg = config({});
   ws::workspace::CycleOptions repos_only;
 
   RepoOnlySession() {
-    opts.store = store;
     repos_only.trees = false;
-    REQUIRE(ws::workspace::hydrate(cfg, opts, {}));
+    REQUIRE(ws::workspace::hydrate(cfg, {}, {}));
   }
   ws::spec::Config config(const std::map<std::string, std::string>& extra) const {
     std::map<std::string, std::string> env = {{"REPOS_JSON", repos_json({app})}};
     env.insert(extra.begin(), extra.end());
-    return wsws::session_config(tmp / "ws", "http://unused.invalid", kBucket, env);
+    return wsws::session_config(tmp / "ws", proxy.endpoint(), kBucket, env);
   }
   std::unique_ptr<ws::workspace::SyncEngine> engine(const ws::spec::Config& c) const {
-    auto e = ws::workspace::SyncEngine::open(c, opts, {});
+    auto e = ws::workspace::SyncEngine::open(c, {}, {});
     REQUIRE(e);
     return std::move(*e);
   }
   ws::workspace::CycleReport cycle(ws::workspace::SyncEngine& e) const {
     auto r = e.run_cycle(true, repos_only);
+    INFO((r ? "" : r.error().message));
     REQUIRE(r);
     return *r;
+  }
+  bool stored(const std::string& key) const {
+    const auto keys = keys_under(s3.endpoint(), "");
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+  }
+  std::string stored_bytes(const std::string& key) const {
+    auto got = open_s3(s3.endpoint())->get_bytes(key);
+    REQUIRE(got);
+    return *got;
   }
 };
 
 TEST_CASE("a new engine knows an unchanged repo is saved without asking the store") {
   RepoOnlySession s;
   CHECK(s.cycle(*s.engine(s.cfg)).repos_backed_up == 1);
-  s.store->requests = 0;
+  auto before = s.proxy.request_count();
   CHECK(s.cycle(*s.engine(s.cfg)).repos_unchanged == 1);
-  CHECK(s.store->requests == 0);
-  // Without the record the store is asked, and the set is still current.
+  CHECK(s.proxy.request_count() == before);
+  // Without the record the store is asked (one request), and the set is still current.
   const fs::path record = s.tmp / "ws" / ".libworkspace" / "repo-state" / "app.uploaded";
   REQUIRE(fs::exists(record));
   fs::remove(record);
+  before = s.proxy.request_count();
   CHECK(s.cycle(*s.engine(s.cfg)).repos_unchanged == 1);
-  CHECK(s.store->requests == 1);
+  CHECK(s.proxy.request_count() == before + 1);
   // The record speaks for its session's prefix only: another session saves its own set.
   CHECK(s.cycle(*s.engine(s.config({{"SESSION_NAME", "other"}}))).repos_backed_up == 1);
-  CHECK(s.store->objects.count("proj/other/repo-state/app/repo.bundle") == 1);
+  CHECK(s.stored("proj/other/repo-state/app/repo.bundle"));
 }
 
 TEST_CASE("a repo whose upload failed is uploaded by the next cycle, in the same engine or a new one") {
@@ -423,11 +437,11 @@ TEST_CASE("a repo whose upload failed is uploaded by the next cycle, in the same
     CAPTURE(new_engine);
     const std::string edit = new_engine ? "second edit" : "first edit";
     git_sh("printf '" + edit + "\\n' >> README.md", s.tmp / "ws" / "repos" / "app");
-    s.store->down = true;
+    s.s3.stop();
     CHECK_FALSE(engine->run_cycle(true, s.repos_only));
-    s.store->down = false;
+    s.s3.start();
     if (new_engine) engine = s.engine(s.cfg);
     CHECK(s.cycle(*engine).repos_backed_up == 1);
-    CHECK(s.store->objects[patch_key].find(edit) != std::string::npos);
+    CHECK(s.stored_bytes(patch_key).find(edit) != std::string::npos);
   }
 }
