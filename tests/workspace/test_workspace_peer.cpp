@@ -106,6 +106,17 @@ TEST_CASE("a rich workspace round-trips through S3 to the same repos, state and 
   REQUIRE(sqlite3_exec(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE h(x);"
                        "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i<500) "
                        "INSERT INTO h SELECT i FROM c;", nullptr, nullptr, nullptr) == SQLITE_OK);
+  // Taken before the sync, so a sync that altered the source shows. The
+  // database is compared by content: its checkpoint rewrites the file.
+  auto before = wsws::snapshot_workspace(tmp / "ws1");
+  before.files.erase(".claude/history.db");
+  const auto dump = [](const fs::path& state_dir) {
+    const auto r = wstest::sh("sqlite3 history.db .dump", state_dir);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  };
+  const std::string rows_before = dump(tmp / "ws1" / ".claude");
+  REQUIRE(rows_before.find("INSERT INTO h VALUES(500)") != std::string::npos);
   sync_ok(cfg1);
   sqlite3_close(writer);
 
@@ -129,10 +140,10 @@ TEST_CASE("a rich workspace round-trips through S3 to the same repos, state and 
     const auto second = hydrate_ok(cfg2);
     CHECK(second.repos_restored == 2);
     CHECK(second.unsafe_keys == 0);
-    const auto before = wsws::snapshot_workspace(tmp / "ws1");
-    const auto after = wsws::snapshot_workspace(tmp / "ws2");
+    auto after = wsws::snapshot_workspace(tmp / "ws2");
+    after.files.erase(".claude/history.db");
     CHECK_MESSAGE(before == after, wsws::describe_difference(before, after));
-    CHECK(wstest::sh("sqlite3 history.db 'SELECT count(*) FROM h'", tmp / "ws2" / ".claude").out == "500\n");
+    CHECK(dump(tmp / "ws2" / ".claude") == rows_before);
     CHECK_FALSE(fs::exists(tmp / "ws2" / "repos" / "app" / "ignored" / "cache.txt"));
   }
 }
@@ -154,11 +165,11 @@ TEST_CASE("a resumed session saves and restores its second round of changes") {
          tmp / "ws2" / "repos" / "app");
   wsws::agent_files(tmp / "ws2", "v2-longer");
   fs::remove(tmp / "ws2" / "artifacts" / "report.md");
+  const auto before = wsws::snapshot_workspace(tmp / "ws2");  // before the sync, which must not alter it
   sync_ok(cfg2);
 
   const auto cfg3 = wsws::session_config(tmp / "ws3", s3.endpoint(), kBucket, env);
   hydrate_ok(cfg3);
-  const auto before = wsws::snapshot_workspace(tmp / "ws2");
   const auto after = wsws::snapshot_workspace(tmp / "ws3");
   CHECK_MESSAGE(before == after, wsws::describe_difference(before, after));
   CHECK_FALSE(fs::exists(tmp / "ws3" / "artifacts" / "report.md"));
@@ -173,12 +184,12 @@ TEST_CASE("a repo cloned at run time is restored from its saved remote") {
   git_sh("git clone -q " + extra + " repos/extra", tmp / "ws1");
   git_sh("printf 'x\\n' >> README.md && git checkout -q -b topic && git commit -q -am topic && "
          "printf 'unstaged\\n' >> README.md", tmp / "ws1" / "repos" / "extra");
+  const auto before = wsws::snapshot_repo(tmp / "ws1" / "repos" / "extra");  // before the sync
   sync_ok(cfg1);
 
   const auto cfg2 = wsws::session_config(tmp / "ws2", s3.endpoint(), kBucket);
   const auto r = hydrate_ok(cfg2);
   CHECK(r.repos_restored == 1);
-  const auto before = wsws::snapshot_repo(tmp / "ws1" / "repos" / "extra");
   const auto after = wsws::snapshot_repo(tmp / "ws2" / "repos" / "extra");
   CHECK(before == after);
 }
@@ -215,21 +226,20 @@ TEST_CASE("a failed clone is a warning naming its kind, and hydrate still succee
                                         {{"REPOS_JSON", repos_json({good, "file://" + (tmp / "nope.git").string()})}});
   std::vector<std::string> warnings;
   ws::Logger log([&](const ws::LogEvent& e) {
-    if (e.level == ws::LogLevel::warn) warnings.emplace_back(e.message);
+    if (e.level == ws::LogLevel::warn) warnings.emplace_back(std::string(e.event) + ": " + std::string(e.message));
   });
   auto r = ws::workspace::hydrate(cfg, {}, log);
   REQUIRE(r);
   CHECK(r->repos_cloned == 1);
   CHECK(r->repos_failed == 1);
   const auto clone_warning = std::find_if(warnings.begin(), warnings.end(), [](const std::string& w) {
-    return w.find("could not clone repos/nope") != std::string::npos;
+    return w.find("clone.failed: could not clone repos/nope") == 0;
   });
   REQUIRE(clone_warning != warnings.end());
-  // The git layer classifies the failure; the warning names its kind.
-  const bool names_kind = clone_warning->find("(repository or branch not found)") != std::string::npos ||
-                          clone_warning->find("(network error)") != std::string::npos ||
-                          clone_warning->find("(authentication failed)") != std::string::npos;
-  CHECK_MESSAGE(names_kind, *clone_warning);
+  // The origin does not exist: the git layer classifies that as not-found.
+  CHECK_MESSAGE(clone_warning->find("could not clone repos/nope (repository or branch not found): ") !=
+                    std::string::npos,
+                *clone_warning);
 }
 
 TEST_CASE("hydrate fails with a clear message when the store is down") {
