@@ -87,15 +87,8 @@ printf 'a,b\n1,2\n' >"$W/file-uploads/data #1 ünïcode.csv"
 echo "  branch feature/login with 2 commits, staged/unstaged/binary/deleted/untracked changes,"
 echo "  state files + SQLite WAL database, artifacts and uploads (+ excluded junk)"
 
-bold "4. sync --once from workspace #1"
-WORKSPACE_ROOT="$W" SYNC_INITIAL_DELAY=0 "$BIN" sync --once
-echo "  objects in the store:"
-(cd "$TMP/store/$S3_BUCKET" && find . -type f ! -path '*/.ws-tmp/*' | sed 's|^\./|    |' | sort)
-
-bold "5. hydrate a fresh workspace #2 from the store"
-WORKSPACE_ROOT="$TMP/ws2" "$BIN" hydrate
-
-bold "6. before (workspace #1) / after (workspace #2)"
+# The "before" side of step 6 is described now, before the sync: a sync
+# that altered workspace #1 would otherwise be compared with its own result.
 EXCLUDED='(^|/)(node_modules|\.venv|__pycache__|\.cache|target|dist|build|\.git|debug)(/|$)|\.pyc$'
 describe_repo() {  # repo dir
   local r=$1
@@ -115,9 +108,22 @@ describe_trees() {  # workspace root
 # Files the sync excludes on purpose (node_modules, __pycache__, *.pyc, ...)
 # are left out of the comparison; they are listed below instead.
 strip_excluded() { grep -Ev "file [0-9]+ [0-9a-f]+ \./.*(node_modules|__pycache__)/" || true; }
+for repo in app lib; do
+  describe_repo "$W/repos/$repo" | strip_excluded >"$TMP/before-$repo.txt"
+done
+describe_trees "$W" >"$TMP/before-trees.txt"
+
+bold "4. sync --once from workspace #1"
+WORKSPACE_ROOT="$W" SYNC_INITIAL_DELAY=0 "$BIN" sync --once
+echo "  objects in the store:"
+(cd "$TMP/store/$S3_BUCKET" && find . -type f ! -path '*/.ws-tmp/*' | sed 's|^\./|    |' | sort)
+
+bold "5. hydrate a fresh workspace #2 from the store"
+WORKSPACE_ROOT="$TMP/ws2" "$BIN" hydrate
+
+bold "6. before (workspace #1, described before the sync) / after (workspace #2)"
 ok=1
 for repo in app lib; do
-  describe_repo "$TMP/ws1/repos/$repo" | strip_excluded >"$TMP/before-$repo.txt"
   describe_repo "$TMP/ws2/repos/$repo" | strip_excluded >"$TMP/after-$repo.txt"
   echo "--- repos/$repo"
   if diff -u "$TMP/before-$repo.txt" "$TMP/after-$repo.txt" >"$TMP/diff-$repo.txt"; then
@@ -126,7 +132,6 @@ for repo in app lib; do
     ok=0; cat "$TMP/diff-$repo.txt"
   fi
 done
-describe_trees "$TMP/ws1" >"$TMP/before-trees.txt"
 describe_trees "$TMP/ws2" >"$TMP/after-trees.txt"
 echo "--- state, artifacts, file-uploads"
 if diff -u "$TMP/before-trees.txt" "$TMP/after-trees.txt" >"$TMP/diff-trees.txt"; then

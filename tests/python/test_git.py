@@ -2,7 +2,7 @@
 with the git CLI building the fixtures and checking the results."""
 import os
 import subprocess
-import threading
+import sys
 
 import pytest
 
@@ -93,22 +93,37 @@ def test_restore_of_a_corrupt_bundle_raises_and_leaves_the_repo(tmp_path, origin
     assert state_of(tmp_path / "fresh") == before
 
 
+# backup_repo first reads its state file. Here that file is a FIFO that only a
+# Python thread of the same process writes: the call can finish only if it
+# released the GIL. The call runs in a child interpreter, so a binding that
+# kept the GIL fails on the timeout instead of hanging the suite.
+GIL_BACKUP = """
+import os, sys, threading
+import libworkspace as lw
+work, state, fifo = sys.argv[1:4]
+os.mkfifo(fifo)
+
+def feed():
+    with open(fifo, "w") as f:
+        f.write("a fingerprint of nothing")
+
+feeder = threading.Thread(target=feed)
+feeder.start()
+done = lw.backup_repo(work, state, state_file=fifo)
+feeder.join()
+print(done["unchanged"], done["has_bundle"])
+"""
+
+
 def test_backup_releases_the_gil(tmp_path, origin):
     git(tmp_path, f"git clone -q {origin} work")
-    ticks = []
-    stop = threading.Event()
-
-    def tick():
-        while not stop.is_set():
-            ticks.append(1)
-            stop.wait(0.001)
-
-    t = threading.Thread(target=tick)
-    t.start()
+    fifo = tmp_path / "fingerprint"
     try:
-        for i in range(5):
-            lw.backup_repo(tmp_path / "work", tmp_path / f"state{i}")
-    finally:
-        stop.set()
-        t.join()
-    assert ticks
+        r = subprocess.run([sys.executable, "-c", GIL_BACKUP, str(tmp_path / "work"), str(tmp_path / "state"),
+                            str(fifo)], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("backup_repo never read the state file a Python thread was writing: it kept the GIL")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "True"]
+    assert (tmp_path / "state" / "repo.bundle").is_file()
+    assert fifo.is_file()  # the FIFO was read, then replaced by the new fingerprint

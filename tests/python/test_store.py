@@ -1,12 +1,12 @@
 """The store and sync layers from Python, against the local-directory store
-(and s3rver when the test peers are installed)."""
+and s3rver."""
+import json
 import os
 import pathlib
+import re
 import shutil
-import socket
 import subprocess
-import threading
-import time
+import sys
 
 import pytest
 
@@ -98,70 +98,106 @@ def test_unsafe_prefix_raises(store, tmp_path):
         store.copy_down("../x", str(tmp_path / "dst"))
 
 
-def test_gil_is_released_during_transfers(store, tmp_path):
-    # A Python thread can tick *during* the call only if the call released the
-    # GIL; with it held for the whole call, no tick falls inside [start, end].
-    src = tmp_path / "src"
-    (src).mkdir()
-    for i in range(1000):
-        (src / f"f{i}").write_bytes(os.urandom(4096))
-    ticks = []
-    running = threading.Event()
-    stop = threading.Event()
-
-    def ticker():
-        running.set()
-        while not stop.is_set():
-            ticks.append(time.monotonic())
-            time.sleep(0.001)
-
-    t = threading.Thread(target=ticker)
-    t.start()
-    running.wait()
-    try:
-        start = time.monotonic()
-        store.mirror_up(str(src), "p")
-        end = time.monotonic()
-    finally:
-        stop.set()
-        t.join()
-    during = [x for x in ticks if start < x < end]
-    assert len(during) >= 1, f"no Python thread ran during a {1000 * (end - start):.0f} ms transfer"
-
-
 def _s3rver_bin():
     peers = pathlib.Path(os.environ.get("WS_PEERS_DIR", pathlib.Path(__file__).resolve().parents[1] / "peers"))
     exe = peers / "node_modules" / ".bin" / "s3rver"
     return exe if exe.exists() and shutil.which("node") else None
 
 
-@pytest.mark.skipif(_s3rver_bin() is None, reason="s3rver (test peers) not installed")
-def test_round_trip_through_s3rver(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+@pytest.fixture
+def s3rver_port(tmp_path):
+    """An s3rver with bucket "bucket" on a port it picks itself (read back
+    from its start line: probing for a free port first races). ./run
+    installs it; a missing one fails, as every missing peer does."""
+    assert _s3rver_bin(), "s3rver is not installed in tests/peers: run './run install'"
     data = tmp_path / "s3data"
     data.mkdir()
-    proc = subprocess.Popen([str(_s3rver_bin()), "-d", str(data), "-p", str(port), "-a", "127.0.0.1",
+    proc = subprocess.Popen([str(_s3rver_bin()), "-d", str(data), "-p", "0", "-a", "127.0.0.1",
                              "--configure-bucket", "bucket", "--silent"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             # s3rver's list continuation tokens need Node's legacy OpenSSL provider
                             env={**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"})
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        port = None
+        for line in proc.stdout:
+            m = re.match(r"S3rver listening on 127\.0\.0\.1:(\d+)", line)
+            if m:
+                port = int(m.group(1))
                 break
-            except OSError:
-                time.sleep(0.1)
-        store = lw.Store(f"http://127.0.0.1:{port}", "bucket", "S3RVER", "S3RVER")
-        store.check_bucket()
-        src = tmp_path / "src"
-        make_tree(src)
-        assert store.mirror_up(str(src), "ns/s/artifacts")["transferred"] == 2
-        d = store.copy_down("ns/s/artifacts", str(tmp_path / "dst"))
-        assert d["ok"] and (tmp_path / "dst/a.txt").read_text() == "alpha"
+        assert port, "s3rver did not start"
+        yield port
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_round_trip_through_s3rver(s3rver_port, tmp_path):
+    store = lw.Store(f"http://127.0.0.1:{s3rver_port}", "bucket", "S3RVER", "S3RVER")
+    store.check_bucket()
+    src = tmp_path / "src"
+    make_tree(src)
+    assert store.mirror_up(str(src), "ns/s/artifacts")["transferred"] == 2
+    d = store.copy_down("ns/s/artifacts", str(tmp_path / "dst"))
+    assert d["ok"] and (tmp_path / "dst/a.txt").read_text() == "alpha"
+
+
+# mirror_up talks to s3rver through a relay served by a Python thread of the
+# same process: the transfers can finish only if the call released the GIL.
+# The call runs in a child interpreter, so a binding that kept the GIL fails
+# on the timeout instead of hanging the suite.
+GIL_MIRROR = """
+import http.client, http.server, json, sys, threading
+import libworkspace as lw
+upstream_port, src = int(sys.argv[1]), sys.argv[2]
+relayed = []
+
+
+class Relay(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def relay(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("expect", "connection")}
+        upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
+        upstream.request(self.command, self.path, body, headers)
+        answer = upstream.getresponse()
+        data = answer.read()
+        upstream.close()
+        relayed.append(self.command)
+        self.send_response(answer.status)
+        for k, v in answer.getheaders():
+            if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(k, v)
+        # A HEAD answer keeps the object's length; the others carry `data`.
+        length = answer.getheader("Content-Length", "0") if self.command == "HEAD" else str(len(data))
+        self.send_header("Content-Length", length)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = relay
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+store = lw.Store(f"http://127.0.0.1:{server.server_address[1]}", "bucket", "S3RVER", "S3RVER")
+summary = store.mirror_up(src, "p")
+print(json.dumps({"transferred": summary["transferred"], "puts": relayed.count("PUT")}))
+"""
+
+
+def test_gil_is_released_during_transfers(s3rver_port, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(20):
+        (src / f"f{i}").write_bytes(os.urandom(4096))
+    try:
+        r = subprocess.run([sys.executable, "-c", GIL_MIRROR, str(s3rver_port), str(src)],
+                           capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("mirror_up never got answers from a Python thread of its process: it kept the GIL")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"transferred": 20, "puts": 20}

@@ -1,5 +1,7 @@
-// An in-memory Store for tests that need a store answering what no real
-// backend would store (keys with "..", NUL) or failing on demand.
+// An in-memory Store for unit tests that need a store answering what no
+// real backend would store (keys with "..", NUL). Peer tests use s3rver
+// (stopped for an outage, or behind tests/support/fault_proxy.hpp) instead.
+// While `down`, every call fails as an unreachable store's would.
 #pragma once
 
 #include <atomic>
@@ -27,7 +29,7 @@ class MemoryStore final : public ws::store::Store {
   }
   ws::Result<std::vector<ws::store::ObjectInfo>> list(std::string_view prefix) override {
     ++requests;
-    if (down) return ws::Error(ws::Errc::network, "memory store is down");
+    WS_TRY(guard());
     std::lock_guard lock(mu_);
     std::vector<ws::store::ObjectInfo> out;
     for (const auto& [k, v] : objects) {
@@ -37,6 +39,7 @@ class MemoryStore final : public ws::store::Store {
   }
   ws::Result<ws::store::ObjectInfo> head(std::string_view key) override {
     ++requests;
+    WS_TRY(guard());
     std::lock_guard lock(mu_);
     auto it = objects.find(std::string(key));
     if (it == objects.end()) return ws::Error(ws::Errc::not_found, std::string(key));
@@ -50,6 +53,7 @@ class MemoryStore final : public ws::store::Store {
   }
   ws::Result<std::string> get_bytes(std::string_view key) override {
     ++requests;
+    WS_TRY(guard());
     std::lock_guard lock(mu_);
     auto it = objects.find(std::string(key));
     if (it == objects.end()) return ws::Error(ws::Errc::not_found, std::string(key));
@@ -57,20 +61,21 @@ class MemoryStore final : public ws::store::Store {
   }
   ws::Status put_file(std::string_view key, const std::filesystem::path& src, const ws::store::PutOptions&) override {
     ++requests;
-    if (down) return ws::Error(ws::Errc::network, "memory store is down");
+    WS_TRY(guard());
     std::lock_guard lock(mu_);
     objects[std::string(key)] = wstest::read_file(src);
     return {};
   }
   ws::Status put_bytes(std::string_view key, std::string_view data, const ws::store::PutOptions&) override {
     ++requests;
-    if (down) return ws::Error(ws::Errc::network, "memory store is down");
+    WS_TRY(guard());
     std::lock_guard lock(mu_);
     objects[std::string(key)] = std::string(data);
     return {};
   }
   ws::Result<std::vector<ws::store::DeleteFailure>> remove(const std::vector<std::string>& keys) override {
     ++requests;
+    WS_TRY(guard());
     std::lock_guard lock(mu_);
     for (const auto& k : keys) objects.erase(k);
     return std::vector<ws::store::DeleteFailure>{};
