@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <memory>
+#include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -82,27 +84,37 @@ bool same_content(const git_diff_delta* d) {
          git_oid_equal(&d->old_file.id, &d->new_file.id) != 0;
 }
 
+// One file's change: delta `index` of `diff`.
+struct Entry {
+  git_diff* diff;
+  size_t index;
+};
+
 // Deletions first: a path whose type changed (file <-> symlink, file <->
 // directory) is a deletion and an addition of the same or a nested path,
 // and libgit2 lists the addition first, which an applier refuses (the path
 // still exists).
-std::vector<size_t> print_order(git_diff* diff) {
-  const size_t n = git_diff_num_deltas(diff);
-  std::vector<size_t> order;
-  order.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (git_diff_get_delta(diff, i)->status == GIT_DELTA_DELETED) order.push_back(i);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (git_diff_get_delta(diff, i)->status != GIT_DELTA_DELETED) order.push_back(i);
+std::vector<Entry> print_order(const std::vector<Entry>& entries) {
+  std::vector<Entry> order;
+  order.reserve(entries.size());
+  for (const bool deletions : {true, false}) {
+    for (const auto& e : entries) {
+      if ((git_diff_get_delta(e.diff, e.index)->status == GIT_DELTA_DELETED) == deletions) order.push_back(e);
+    }
   }
   return order;
 }
 
-Status write_diff(git_diff* diff, const std::filesystem::path& path) {
+std::vector<Entry> all_of(git_diff* diff) {
+  std::vector<Entry> out;
+  for (size_t i = 0; i < git_diff_num_deltas(diff); ++i) out.push_back({diff, i});
+  return out;
+}
+
+Status write_entries(const std::vector<Entry>& entries, const std::filesystem::path& path) {
   FilePtr file(std::fopen(path.c_str(), "wb"));
   if (!file) return Error(Errc::io, "cannot write " + path.string());
-  for (const size_t i : print_order(diff)) {
+  for (const auto& [diff, i] : print_order(entries)) {
     git_patch* raw = nullptr;
     if (git_patch_from_diff(&raw, diff, i) < 0) return git_failure("diffing for " + path.string());
     if (raw == nullptr) continue;  // unchanged
@@ -121,6 +133,44 @@ Status write_diff(git_diff* diff, const std::filesystem::path& path) {
   return {};
 }
 
+// libgit2's HEAD -> work tree diff leaves out an untracked file at a path
+// the index no longer has but HEAD does (`git rm --cached`, `git mv` away,
+// then a new file or link there): it reports the path deleted and nothing
+// more. Those paths are diffed again, index -> work tree, for the untracked
+// files the first diff does not have.
+struct Untracked {
+  DiffPtr diff;                // null when no path needed a second look
+  std::vector<size_t> deltas;  // the missing untracked files in `diff`
+};
+
+Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_diff* diff, const git_diff_options& base) {
+  std::set<std::string> present;
+  std::vector<std::string> removed;
+  for (size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff, i);
+    if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_RENAMED) removed.emplace_back(d->old_file.path);
+    if (d->status != GIT_DELTA_DELETED) present.insert(d->new_file.path);
+  }
+  std::vector<char*> specs;
+  for (auto& p : removed) {
+    if (present.count(p) == 0) specs.push_back(p.data());
+  }
+  Untracked out;
+  if (specs.empty()) return out;
+  git_diff_options opts = base;
+  opts.pathspec = {specs.data(), specs.size()};
+  git_diff* raw = nullptr;
+  if (git_diff_index_to_workdir(&raw, repo, nullptr, &opts) < 0) {
+    return git_failure("comparing the index with the work tree");
+  }
+  out.diff.reset(raw);
+  for (size_t i = 0; i < git_diff_num_deltas(raw); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(raw, i);
+    if (d->status == GIT_DELTA_UNTRACKED && present.count(d->new_file.path) == 0) out.deltas.push_back(i);
+  }
+  return out;
+}
+
 }  // namespace
 
 Status PatchWriter::write_worktree_patch(const std::filesystem::path& path) const {
@@ -137,7 +187,11 @@ Status PatchWriter::write_worktree_patch(const std::filesystem::path& path) cons
   }
   DiffPtr diff(raw);
   WS_TRY(find_renames(diff.get()));
-  return write_diff(diff.get(), path);
+  auto extra = untracked_at_removed_paths(repo_, diff.get(), opts);
+  if (!extra) return std::move(extra).error();
+  std::vector<Entry> entries = all_of(diff.get());
+  for (const size_t i : extra->deltas) entries.push_back({extra->diff.get(), i});
+  return write_entries(entries, path);
 }
 
 Status PatchWriter::write_index_patch(const std::filesystem::path& path) const {
@@ -153,7 +207,7 @@ Status PatchWriter::write_index_patch(const std::filesystem::path& path) const {
   }
   DiffPtr diff(raw);
   WS_TRY(find_renames(diff.get()));
-  return write_diff(diff.get(), path);
+  return write_entries(all_of(diff.get()), path);
 }
 
 }  // namespace ws::git
