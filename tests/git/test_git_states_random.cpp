@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Seeds that once failed, replayed on every run.
-constexpr uint64_t kFailedSeeds[] = {9, 11, 13, 16, 19};
+constexpr uint64_t kFailedSeeds[] = {9, 11, 13, 16, 19, 22};
 
 // The two origins and a clone of each, made once per process; a seed copies
 // a clone instead of cloning (process starts are most of a seed's cost).
@@ -98,6 +98,8 @@ uint64_t env_number(const char* name, uint64_t fallback) {
 TEST_CASE("randomized agent states survive backup and restore, as the git CLI sees them") {
   std::vector<uint64_t> seeds;
   if (const uint64_t one = env_number("WS_GIT_SEED", 0); one != 0) {
+    // A replay shows its script up front, in case the seed crashes.
+    std::cout << "seed " << one << " script:\n" << wsgit::generate_scenario(one).script << std::endl;
     seeds.push_back(one);
   } else {
     for (uint64_t s : kFailedSeeds) {
