@@ -49,9 +49,10 @@ struct PrintState {
   // empty new file, a pure mode change); libgit2 does, and neither `git
   // apply` nor libgit2's own parser accept that form back.
   bool drop_path_lines = false;
-  // A binary file renamed, copied or re-moded without a content change:
-  // libgit2 adds "Binary files a/x and b/y differ", which `git apply`
-  // refuses (it wants data it does not need); git writes no body at all.
+  // A binary file renamed, copied or re-moded without a content change, or
+  // an empty one (`binary` attribute) added or deleted: libgit2 adds
+  // "Binary files a/x and b/y differ", which `git apply` refuses (it wants
+  // data it does not need); git writes no body at all.
   bool drop_binary = false;
 };
 
@@ -79,9 +80,25 @@ int print_line(const git_diff_delta*, const git_diff_hunk*, const git_diff_line*
   return put(state.out, content) ? 0 : -1;
 }
 
-bool same_content(const git_diff_delta* d) {
-  return (d->old_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 && (d->new_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 &&
-         git_oid_equal(&d->old_file.id, &d->new_file.id) != 0;
+// No side of the change has bytes: an empty file (or nothing) on both.
+bool empty_on_both_sides(const git_diff_delta* d) {
+  git_oid empty_blob;
+  git_oid_fromstr(&empty_blob, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+  const auto empty = [&](const git_diff_file& f) {
+    return (f.flags & GIT_DIFF_FLAG_VALID_ID) != 0 &&
+           (git_oid_is_zero(&f.id) != 0 || git_oid_equal(&f.id, &empty_blob) != 0);
+  };
+  return empty(d->old_file) && empty(d->new_file);
+}
+
+// The change has no bytes to carry: the content is the same on both sides
+// (a rename, copy or mode change) or empty on both (an empty file added or
+// deleted).
+bool no_content_change(const git_diff_delta* d) {
+  const bool same = (d->old_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 &&
+                    (d->new_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 &&
+                    git_oid_equal(&d->old_file.id, &d->new_file.id) != 0;
+  return same || empty_on_both_sides(d);
 }
 
 // One file's change: delta `index` of `diff`.
@@ -136,7 +153,7 @@ Status write_entries(const std::vector<Entry>& entries, const std::filesystem::p
     const git_diff_delta* delta = git_patch_get_delta(patch.get());
     PrintState state{file.get(),
                      git_patch_num_hunks(patch.get()) == 0 && (delta->flags & GIT_DIFF_FLAG_BINARY) == 0,
-                     same_content(delta)};
+                     no_content_change(delta)};
     const bool keep = workdir_repo != nullptr && hits_empty_filtered_file_bug(workdir_repo, delta);
     const int printed = git_patch_print(patch.get(), print_line, &state);
     if (keep) static_cast<void>(patch.release());
