@@ -18,6 +18,7 @@
 #include "git/patch_writer.hpp"
 #include "git/repo_head.hpp"
 #include "git/repo_metadata.hpp"
+#include "git/stash.hpp"
 #include "spec/layout.hpp"
 
 namespace ws::git {
@@ -168,6 +169,12 @@ Result<BackupResult> backup_repo(const BackupOptions& options, const Logger& log
   } else {
     result.has_bundle = true;
     WS_TRY(replace_file(bundle_path, [&](const fs::path& tmp) { return bundle.write(tmp, log); }));
+  }
+
+  if (const size_t stashes = stash_entry_count(repo); stashes > 1) {
+    log.warn("backup.stash_entries_dropped",
+             options.repo.string() + " has " + std::to_string(stashes) +
+                 " stash entries; only the newest (stash@{0}) is carried by the backup");
   }
 
   PatchWriter patches(repo);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <memory>
+#include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,9 +49,10 @@ struct PrintState {
   // empty new file, a pure mode change); libgit2 does, and neither `git
   // apply` nor libgit2's own parser accept that form back.
   bool drop_path_lines = false;
-  // A binary file renamed, copied or re-moded without a content change:
-  // libgit2 adds "Binary files a/x and b/y differ", which `git apply`
-  // refuses (it wants data it does not need); git writes no body at all.
+  // A binary file renamed, copied or re-moded without a content change, or
+  // an empty one (`binary` attribute) added or deleted: libgit2 adds
+  // "Binary files a/x and b/y differ", which `git apply` refuses (it wants
+  // data it does not need); git writes no body at all.
   bool drop_binary = false;
 };
 
@@ -77,32 +80,72 @@ int print_line(const git_diff_delta*, const git_diff_hunk*, const git_diff_line*
   return put(state.out, content) ? 0 : -1;
 }
 
-bool same_content(const git_diff_delta* d) {
-  return (d->old_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 && (d->new_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 &&
-         git_oid_equal(&d->old_file.id, &d->new_file.id) != 0;
+// No side of the change has bytes: an empty file (or nothing) on both.
+bool empty_on_both_sides(const git_diff_delta* d) {
+  git_oid empty_blob;
+  git_oid_fromstr(&empty_blob, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+  const auto empty = [&](const git_diff_file& f) {
+    return (f.flags & GIT_DIFF_FLAG_VALID_ID) != 0 &&
+           (git_oid_is_zero(&f.id) != 0 || git_oid_equal(&f.id, &empty_blob) != 0);
+  };
+  return empty(d->old_file) && empty(d->new_file);
 }
+
+// The change has no bytes to carry: the content is the same on both sides
+// (a rename, copy or mode change) or empty on both (an empty file added or
+// deleted).
+bool no_content_change(const git_diff_delta* d) {
+  const bool same = (d->old_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 &&
+                    (d->new_file.flags & GIT_DIFF_FLAG_VALID_ID) != 0 &&
+                    git_oid_equal(&d->old_file.id, &d->new_file.id) != 0;
+  return same || empty_on_both_sides(d);
+}
+
+// One file's change: delta `index` of `diff`.
+struct Entry {
+  git_diff* diff;
+  size_t index;
+};
 
 // Deletions first: a path whose type changed (file <-> symlink, file <->
 // directory) is a deletion and an addition of the same or a nested path,
 // and libgit2 lists the addition first, which an applier refuses (the path
 // still exists).
-std::vector<size_t> print_order(git_diff* diff) {
-  const size_t n = git_diff_num_deltas(diff);
-  std::vector<size_t> order;
-  order.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (git_diff_get_delta(diff, i)->status == GIT_DELTA_DELETED) order.push_back(i);
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (git_diff_get_delta(diff, i)->status != GIT_DELTA_DELETED) order.push_back(i);
+std::vector<Entry> print_order(const std::vector<Entry>& entries) {
+  std::vector<Entry> order;
+  order.reserve(entries.size());
+  for (const bool deletions : {true, false}) {
+    for (const auto& e : entries) {
+      if ((git_diff_get_delta(e.diff, e.index)->status == GIT_DELTA_DELETED) == deletions) order.push_back(e);
+    }
   }
   return order;
 }
 
-Status write_diff(git_diff* diff, const std::filesystem::path& path) {
+std::vector<Entry> all_of(git_diff* diff) {
+  std::vector<Entry> out;
+  for (size_t i = 0; i < git_diff_num_deltas(diff); ++i) out.push_back({diff, i});
+  return out;
+}
+
+// libgit2 1.5.1 frees a static buffer when a patch of an empty work-tree
+// file that has a filter (`text`, `eol` attributes) is freed: the process
+// aborts. Such a patch is left allocated instead (a few hundred bytes, only
+// for those files); libgit2 1.6 fixed the loader.
+bool hits_empty_filtered_file_bug(git_repository* repo, const git_diff_delta* d) {
+  if (d->new_file.size != 0 || d->status == GIT_DELTA_DELETED) return false;
+  git_filter_list* filters = nullptr;
+  if (git_filter_list_load(&filters, repo, nullptr, d->new_file.path, GIT_FILTER_TO_ODB, 0) < 0) return true;
+  const bool filtered = filters != nullptr;
+  git_filter_list_free(filters);
+  return filtered;
+}
+
+Status write_entries(const std::vector<Entry>& entries, const std::filesystem::path& path,
+                     git_repository* workdir_repo = nullptr) {
   FilePtr file(std::fopen(path.c_str(), "wb"));
   if (!file) return Error(Errc::io, "cannot write " + path.string());
-  for (const size_t i : print_order(diff)) {
+  for (const auto& [diff, i] : print_order(entries)) {
     git_patch* raw = nullptr;
     if (git_patch_from_diff(&raw, diff, i) < 0) return git_failure("diffing for " + path.string());
     if (raw == nullptr) continue;  // unchanged
@@ -110,15 +153,54 @@ Status write_diff(git_diff* diff, const std::filesystem::path& path) {
     const git_diff_delta* delta = git_patch_get_delta(patch.get());
     PrintState state{file.get(),
                      git_patch_num_hunks(patch.get()) == 0 && (delta->flags & GIT_DIFF_FLAG_BINARY) == 0,
-                     same_content(delta)};
-    if (git_patch_print(patch.get(), print_line, &state) < 0) {
-      return git_failure("writing " + path.string());
-    }
+                     no_content_change(delta)};
+    const bool keep = workdir_repo != nullptr && hits_empty_filtered_file_bug(workdir_repo, delta);
+    const int printed = git_patch_print(patch.get(), print_line, &state);
+    if (keep) static_cast<void>(patch.release());
+    if (printed < 0) return git_failure("writing " + path.string());
   }
   if (std::fflush(file.get()) != 0 || std::ferror(file.get()) != 0) {
     return Error(Errc::io, "writing " + path.string());
   }
   return {};
+}
+
+// libgit2's HEAD -> work tree diff leaves out an untracked file at a path
+// the index no longer has but HEAD does (`git rm --cached`, `git mv` away,
+// then a new file or link there): it reports the path deleted and nothing
+// more. Those paths are diffed again, index -> work tree, for the untracked
+// files the first diff does not have.
+struct Untracked {
+  DiffPtr diff;                // null when no path needed a second look
+  std::vector<size_t> deltas;  // the missing untracked files in `diff`
+};
+
+Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_diff* diff, const git_diff_options& base) {
+  std::set<std::string> present;
+  std::vector<std::string> removed;
+  for (size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff, i);
+    if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_RENAMED) removed.emplace_back(d->old_file.path);
+    if (d->status != GIT_DELTA_DELETED) present.insert(d->new_file.path);
+  }
+  std::vector<char*> specs;
+  for (auto& p : removed) {
+    if (present.count(p) == 0) specs.push_back(p.data());
+  }
+  Untracked out;
+  if (specs.empty()) return out;
+  git_diff_options opts = base;
+  opts.pathspec = {specs.data(), specs.size()};
+  git_diff* raw = nullptr;
+  if (git_diff_index_to_workdir(&raw, repo, nullptr, &opts) < 0) {
+    return git_failure("comparing the index with the work tree");
+  }
+  out.diff.reset(raw);
+  for (size_t i = 0; i < git_diff_num_deltas(raw); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(raw, i);
+    if (d->status == GIT_DELTA_UNTRACKED && present.count(d->new_file.path) == 0) out.deltas.push_back(i);
+  }
+  return out;
 }
 
 }  // namespace
@@ -137,7 +219,11 @@ Status PatchWriter::write_worktree_patch(const std::filesystem::path& path) cons
   }
   DiffPtr diff(raw);
   WS_TRY(find_renames(diff.get()));
-  return write_diff(diff.get(), path);
+  auto extra = untracked_at_removed_paths(repo_, diff.get(), opts);
+  if (!extra) return std::move(extra).error();
+  std::vector<Entry> entries = all_of(diff.get());
+  for (const size_t i : extra->deltas) entries.push_back({extra->diff.get(), i});
+  return write_entries(entries, path, repo_);
 }
 
 Status PatchWriter::write_index_patch(const std::filesystem::path& path) const {
@@ -153,7 +239,7 @@ Status PatchWriter::write_index_patch(const std::filesystem::path& path) const {
   }
   DiffPtr diff(raw);
   WS_TRY(find_renames(diff.get()));
-  return write_diff(diff.get(), path);
+  return write_entries(all_of(diff.get()), path);
 }
 
 }  // namespace ws::git

@@ -14,6 +14,7 @@
 #include "git/rejected_patch.hpp"
 #include "git/repo_head.hpp"
 #include "git/repo_metadata.hpp"
+#include "git/stash.hpp"
 #include "spec/layout.hpp"
 
 namespace ws::git {
@@ -142,13 +143,17 @@ Status checkout_commit(git_repository* repo, const git_oid& id) {
   return {};
 }
 
-// refs/heads/* forced (the bundle is the truth for branches), tags only
-// where missing; returns how many branches were written.
+// refs/heads/* forced (the bundle is the truth for branches), tags and the
+// stash only where missing; returns how many branches were written.
 Result<size_t> import_refs(git_repository* repo, const BundleHeader& header) {
   size_t branches = 0;
   for (const auto& r : header.refs) {
     const bool is_branch = r.name.rfind(kHeads, 0) == 0;
     const bool is_tag = r.name.rfind(kTags, 0) == 0;
+    if (r.name == "refs/stash") {
+      WS_TRY(restore_stash(repo, r.oid));
+      continue;
+    }
     if (!is_branch && !is_tag) continue;
     git_oid id;
     git_oid_fromstr(&id, r.oid.c_str());
@@ -177,6 +182,24 @@ Status point_head(git_repository* repo, const RepoMetadata& meta, const git_oid&
     git_reference_free(raw);
   }
   if (git_repository_set_head(repo, ref.c_str()) < 0) return git_failure("checking out " + ref);
+  return {};
+}
+
+// A branch without commits (an empty repository, `git checkout --orphan`):
+// its saved patches start from the empty tree, so the clone's checkout
+// leaves the work tree and the index first.
+Status clear_checkout(git_repository* repo) {
+  git_index* raw = nullptr;
+  if (git_repository_index(&raw, repo) < 0) return git_failure("reading the index");
+  IndexPtr index(raw);
+  const fs::path workdir = git_repository_workdir(repo);
+  std::error_code ec;
+  for (size_t i = 0; i < git_index_entrycount(index.get()); ++i) {
+    fs::remove(workdir / git_index_get_byindex(index.get(), i)->path, ec);
+  }
+  if (git_index_clear(index.get()) < 0 || git_index_write(index.get()) < 0) {
+    return git_failure("emptying the index");
+  }
   return {};
 }
 
@@ -222,9 +245,9 @@ Result<RestoreResult> restore_repo(const RestoreOptions& options, const Logger& 
   }
   if (target) {
     WS_TRY(point_head(repo.get(), *meta, *target));
-  } else if (meta->head_sha.empty() && !meta->current_branch.empty() && meta->current_branch != "HEAD" &&
-             git_repository_is_empty(repo.get()) == 1) {
+  } else if (meta->head_sha.empty() && !meta->current_branch.empty() && meta->current_branch != "HEAD") {
     const std::string ref = std::string(kHeads) + meta->current_branch;
+    WS_TRY(clear_checkout(repo.get()));
     if (git_repository_set_head(repo.get(), ref.c_str()) < 0) return git_failure("setting HEAD to " + ref);
   }
 

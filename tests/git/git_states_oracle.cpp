@@ -37,6 +37,24 @@ std::set<std::string> split_nul(const std::string& s) {
   return out;
 }
 
+// NUL-separated answers (status -z) one entry a line, and printable.
+std::string readable(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '\0' ? std::string("\\0\n") : std::string(1, c);
+  return out;
+}
+
+// Line endings git normalizes away (LF written into an `eol=crlf` file):
+// git sees no change, its patches cannot carry one, and restore writes what
+// git's checkout writes. The git views still have to agree (README).
+std::string without_cr_before_lf(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!(s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) out += s[i];
+  }
+  return out;
+}
+
 }  // namespace
 
 GitView observe(const fs::path& repo) {
@@ -75,12 +93,16 @@ std::string view_difference(const GitView& expected, const GitView& actual) {
   for (const auto& [name, answer] : expected.answers) {
     const auto it = actual.answers.find(name);
     const std::string other = it == actual.answers.end() ? "" : it->second;
-    if (answer != other) out += name + ":\n--- expected\n" + answer + "\n--- actual\n" + other + "\n";
+    if (answer != other) {
+      out += name + ":\n--- expected\n" + readable(answer) + "\n--- actual\n" + readable(other) + "\n";
+    }
   }
   for (const auto& [path, f] : expected.files) {
     const auto it = actual.files.find(path);
     if (it == actual.files.end()) out += "missing file " + path + "\n";
-    else if (it->second.bytes != f.bytes) out += "different bytes " + path + "\n";
+    else if (without_cr_before_lf(it->second.bytes) != without_cr_before_lf(f.bytes)) {
+      out += "different bytes " + path + "\n";
+    }
     else if (it->second.mode != f.mode) out += "different mode " + path + "\n";
   }
   for (const auto& [path, f] : actual.files) {

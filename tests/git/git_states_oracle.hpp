@@ -17,7 +17,6 @@ struct GitView {
   // (ls-files -s), "stash" (every entry) -> the command's output.
   std::map<std::string, std::string> answers;
   std::map<std::string, FileState> files;  // work tree minus .git and ignored files
-  bool operator==(const GitView&) const = default;
 };
 
 GitView observe(const fs::path& repo);
