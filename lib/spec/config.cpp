@@ -158,6 +158,7 @@ std::vector<std::pair<std::string, std::string>> resolved_env(const Config& c) {
       {"SYNC_INTERVAL", std::to_string(c.sync_interval.count())},
       {"MAX_SYNC_SIZE", std::to_string(c.max_sync_size)},
       {"REPO_BACKUP_INTERVAL", std::to_string(c.repo_backup_interval)},
+      {"SYNC_SHUTDOWN_TIMEOUT", std::to_string(c.sync_shutdown_timeout.count())},
       {"LOG_FORMAT", c.log_format == LogFormat::json ? "json" : "text"},
   };
   std::vector<std::pair<std::string, std::string>> out;
@@ -223,6 +224,10 @@ Result<Config> load_config(const EnvSource& env) {
   auto interval = r.number("SYNC_INTERVAL", 1, kDay);
   if (!interval) return std::move(interval).error();
   c.sync_interval = std::chrono::seconds(*interval);
+  // The final sync must fit the pod's grace period; an hour bounds a typo.
+  auto shutdown = r.number("SYNC_SHUTDOWN_TIMEOUT", 1, 3600);
+  if (!shutdown) return std::move(shutdown).error();
+  c.sync_shutdown_timeout = std::chrono::seconds(*shutdown);
   auto max_size = r.number("MAX_SYNC_SIZE", 1, kMaxSyncSizeLimit);
   if (!max_size) return std::move(max_size).error();
   c.max_sync_size = *max_size;

@@ -73,6 +73,10 @@ inline constexpr std::array kEnvVars = {
     EnvVar{"MAX_SYNC_SIZE", "1073741824",
            "sidecar: byte limit of the synced trees (warn above it, skip larger files; 1 to 2^50)", false, EnvReader::sync},
     EnvVar{"REPO_BACKUP_INTERVAL", "5", "sidecar: back up git repos every Nth cycle (1 to 1000000)", false, EnvReader::sync},
+    EnvVar{"SYNC_SHUTDOWN_TIMEOUT", "25",
+           "sidecar: seconds the final backup and sync may take after SIGTERM, within the pod's grace "
+           "period (1 to 3600)",
+           false, EnvReader::sync},
     EnvVar{"LOG_FORMAT", "text", "log lines as `text` or `json`", false, EnvReader::both},
 };
 

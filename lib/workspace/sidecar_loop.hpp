@@ -5,6 +5,7 @@
 // only idles until stopped.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 
@@ -19,12 +20,18 @@ struct SidecarSchedule {
   std::chrono::milliseconds interval{60'000};
   int repo_backup_every = 5;  // REPO_BACKUP_INTERVAL; <= 0 means every cycle
   bool persistence = true;
+  // How long the final cycle may run after the stop (SYNC_SHUTDOWN_TIMEOUT);
+  // Kubernetes kills the pod 30 s after SIGTERM by default.
+  std::chrono::milliseconds shutdown_timeout{25'000};
 };
 
 struct CycleRequest {
   int number = 0;           // 1-based
   bool backup_repos = false;
   bool final = false;       // the last cycle after a stop request
+  // Set when the cycle must stop at its next transfer boundary: the stop
+  // request for a regular cycle, the deadline for the final one.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // One cycle; logs its own summary line. An error is logged by the loop.

@@ -20,6 +20,9 @@ class StopToken {
     cv_.notify_all();
   }
   bool stop_requested() const { return stopped_.load(); }
+  // Set once a stop is requested: what a running cycle polls at each
+  // transfer boundary (MirrorOptions::cancel, CycleOptions::cancel).
+  const std::atomic<bool>& flag() const { return stopped_; }
 
   // Sleeps for `d` or until a stop; true when stopped.
   template <class Rep, class Period>

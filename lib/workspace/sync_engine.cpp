@@ -50,6 +50,8 @@ struct SyncEngine::Impl {
   Result<std::optional<SetManifest>> previous_set(const std::string& prefix);
   Status mirror_trees(CycleReport& report);
   Result<CycleReport> run_cycle(bool backup_repos, const CycleOptions& what);
+  const std::atomic<bool>* cancel = nullptr;  // the running cycle's
+  bool cancelled() const { return cancel != nullptr && cancel->load(); }
   Result<std::vector<UnrestoredKey>> keys_to_keep();
   bool told_about_kept = false;
 };
@@ -172,6 +174,11 @@ Status SyncEngine::Impl::backup_repos(CycleReport& report) {
   std::sort(found.begin(), found.end());
   Status first;
   for (const auto& [name, path] : found) {
+    if (cancelled()) {
+      log.warn("repo.backup_cancelled", "repos/" + name + " not backed up: the cycle was cancelled");
+      if (first.ok()) first = Error(Errc::cancelled, "repo backup cancelled before repos/" + name);
+      continue;
+    }
     auto st = backup_one(name, path, report);
     if (!st) {
       ++report.repos_failed;
@@ -235,6 +242,7 @@ Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
   mo.parallel = opts.parallel;
   mo.state_db = cache / "sync-state.db";
   mo.confine_to = root;
+  mo.cancel = cancel;
   std::unordered_set<std::string> keep;
   for (const auto& k : *kept) keep.insert(prefix + k.tree + "/" + k.path);
   if (!keep.empty()) mo.keep_remote = [&keep](std::string_view key) { return keep.count(std::string(key)) != 0; };
@@ -278,6 +286,7 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   // Held until the cycle ends: a second cycle on this workspace stops here.
   auto lock = SyncLock::acquire(d.cache);
   if (!lock) return std::move(lock).error();
+  d.cancel = what.cancel;
   const auto t0 = std::chrono::steady_clock::now();
   CycleReport report;
   Status first;
@@ -306,7 +315,7 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   report.repos_failed = repo_report.repos_failed;
   note(std::move(repos_status));
   note(std::move(trees_status));
-  if (what.trees) {
+  if (what.trees && !d.cancelled()) {
     if (report.paths_synced > 0) {
       const SessionMetadata meta{std::chrono::system_clock::now(), d.cfg.session,
                                  d.cfg.namespace_name, report.paths_synced};
@@ -339,6 +348,7 @@ Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken
   schedule.interval = cfg.sync_interval;
   schedule.repo_backup_every = static_cast<int>(cfg.repo_backup_interval);
   schedule.persistence = cfg.persistence_enabled();
+  schedule.shutdown_timeout = cfg.sync_shutdown_timeout;
   std::unique_ptr<SyncEngine> engine;
   auto cycle = [&](const CycleRequest& req) -> Status {
     if (!engine) {
@@ -346,7 +356,9 @@ Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken
       if (!e) return std::move(e).error();
       engine = std::move(*e);
     }
-    auto r = engine->run_cycle(req.backup_repos, what);
+    CycleOptions this_cycle = what;
+    this_cycle.cancel = req.cancel;
+    auto r = engine->run_cycle(req.backup_repos, this_cycle);
     if (!r) return std::move(r).error();
     return {};
   };

@@ -11,6 +11,7 @@
 //  - run_sidecar(): the sidecar loop over a SyncEngine until a StopToken.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -62,6 +63,10 @@ Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts
 struct CycleOptions {
   bool trees = true;         // checkpoint + mirror of the three trees + metadata.json
   bool repos = true;         // back up the repos under repos/ (when the schedule says so)
+  // Once set, the cycle stops at its next transfer boundary (no new upload,
+  // no next repo; a transfer under way ends) and fails with Errc::cancelled.
+  // What was stored stays consistent: each file old or new. May be null.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct CycleReport {
@@ -98,6 +103,9 @@ class SyncEngine {
 
 // The sidecar: waits cfg.sync_initial_delay, then cycles every
 // cfg.sync_interval until `stop`, then one final cycle with a repo backup.
+// A stop cancels a running cycle at its next transfer boundary, so the
+// final one starts at once; it gets cfg.sync_shutdown_timeout, after which
+// it is cancelled too and what it did not save is reported.
 // With persistence off it idles until `stop`. `what` limits every cycle (as
 // `sync --state-only/--repos-only`). Returns an error only when the final
 // cycle failed (the caller's exit code).

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "fault_proxy.hpp"
@@ -288,30 +290,119 @@ TEST_CASE("a cycle fails while the store is down and the next one catches up") {
   CHECK(std::find(keys.begin(), keys.end(), "artifacts/report.md") != keys.end());
 }
 
-TEST_CASE("the sync sidecar saves once more and exits 0 on SIGTERM, also mid-cycle") {
+
+TEST_CASE("SIGTERM mid-cycle: the cycle stops at its next transfer, the final sync runs at once and exits 0") {
   wstest::S3rver s3({kBucket});
   wstest::TempDir tmp;
   const auto cfg = wsws::session_config(tmp / "ws", s3.endpoint(), kBucket);
   hydrate_ok(cfg);
-  // Enough data that the signal lands while a cycle is uploading.
-  for (int i = 0; i < 40; ++i) {
-    wstest::write_file(tmp / "ws" / "artifacts" / ("blob" + std::to_string(i)), std::string(400000, char('a' + i % 26)));
+  // The largest file goes first and its PUT is held 3 s; every other blob
+  // PUT is held 0.5 s, so that when the signal lands most blobs still wait
+  // for a transfer slot.
+  wstest::write_file(tmp / "ws" / "artifacts" / "held.bin", std::string(2'000'000, 'h'));
+  for (int i = 0; i < 30; ++i) {
+    wstest::write_file(tmp / "ws" / "artifacts" / ("blob" + std::to_string(i)), std::string(1000 + i, 'b'));
   }
-  auto env = cli_env(tmp / "ws", s3.endpoint());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool held = false;
+  std::chrono::steady_clock::time_point held_until;
+  std::vector<std::chrono::steady_clock::time_point> blob_puts;
+  wstest::FaultProxy proxy(s3.endpoint(), [&](const wstest::HttpRequest& req) -> std::optional<wstest::HttpReply> {
+    if (req.method != "PUT" || req.path().find("/artifacts/") == std::string::npos) return std::nullopt;
+    wstest::HttpReply stall;
+    stall.misbehaviour = wstest::HttpReply::Misbehaviour::stall;
+    std::lock_guard lock(mu);
+    if (req.path().find("held.bin") != std::string::npos && !held) {
+      held = true;
+      stall.stall_for = 3000ms;
+      held_until = std::chrono::steady_clock::now() + stall.stall_for;
+      cv.notify_all();
+      return stall;
+    }
+    if (req.path().find("/artifacts/blob") != std::string::npos) blob_puts.push_back(std::chrono::steady_clock::now());
+    stall.stall_for = 500ms;
+    return stall;
+  });
+  auto env = cli_env(tmp / "ws", proxy.endpoint());
   env["SYNC_INITIAL_DELAY"] = "0";
-  env["SYNC_INTERVAL"] = "1";
+  env["SYNC_INTERVAL"] = "300";
+  env["SYNC_SHUTDOWN_TIMEOUT"] = "20";
+  env["LOG_FORMAT"] = "json";
   wstest::Child sidecar({cli_path().string(), "sync"}, {}, env, tmp / "sidecar.log");
-  std::this_thread::sleep_for(300ms);
+  {
+    std::unique_lock lock(mu);
+    REQUIRE(cv.wait_for(lock, 30s, [&] { return held; }));
+  }
   wstest::write_file(tmp / "ws" / "artifacts" / "last-words.txt", "written just before SIGTERM");
-  sidecar.signal(SIGTERM);
   const auto t0 = std::chrono::steady_clock::now();
+  sidecar.signal(SIGTERM);
   const int code = sidecar.wait(30s);
-  INFO(wstest::read_file(tmp / "sidecar.log"));
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  const std::string log = wstest::read_file(tmp / "sidecar.log");
+  INFO(log);
   CHECK(code == 0);
-  CHECK(std::chrono::steady_clock::now() - t0 < 30s);
+  CHECK(elapsed < 20s);
+  // No new transfer of the first cycle started after the signal: the next
+  // blob PUT is the final cycle's, once the held one had ended.
+  std::chrono::steady_clock::time_point until;
+  std::vector<std::chrono::steady_clock::time_point> puts;
+  {
+    std::lock_guard lock(mu);
+    until = held_until;
+    puts = blob_puts;
+  }
+  const auto started_in_the_gap = std::count_if(puts.begin(), puts.end(), [&](auto t) {
+    return t > t0 + 200ms && t < until - 200ms;
+  });
+  CHECK(started_in_the_gap == 0);
   const auto keys = keys_under(s3.endpoint(), "proj/sess-1/");
+  CHECK(std::find(keys.begin(), keys.end(), "artifacts/held.bin") != keys.end());
   CHECK(std::find(keys.begin(), keys.end(), "artifacts/last-words.txt") != keys.end());
-  CHECK(wstest::read_file(tmp / "sidecar.log").find("final") != std::string::npos);
+  CHECK(std::find(keys.begin(), keys.end(), "artifacts/blob29") != keys.end());
+  CHECK(log.find(R"("event":"sidecar.stopped","message":"final sync done")") != std::string::npos);
+}
+
+TEST_CASE("a final sync that does not fit SYNC_SHUTDOWN_TIMEOUT is cut at the deadline and reported") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto cfg = wsws::session_config(tmp / "ws", s3.endpoint(), kBucket);
+  hydrate_ok(cfg);
+  for (int i = 0; i < 64; ++i) {
+    wstest::write_file(tmp / "ws" / "artifacts" / ("blob" + std::to_string(i)), std::string(1000 + i, 'b'));
+  }
+  // Each artifact PUT takes 1 s: 64 of them, 8 at a time, need 8 s.
+  wstest::FaultProxy proxy(s3.endpoint(), [&](const wstest::HttpRequest& req) -> std::optional<wstest::HttpReply> {
+    if (req.method != "PUT" || req.path().find("/artifacts/") == std::string::npos) return std::nullopt;
+    wstest::HttpReply stall;
+    stall.misbehaviour = wstest::HttpReply::Misbehaviour::stall;
+    stall.stall_for = 1000ms;
+    return stall;
+  });
+  auto env = cli_env(tmp / "ws", proxy.endpoint());
+  env["SYNC_INITIAL_DELAY"] = "300";
+  env["SYNC_SHUTDOWN_TIMEOUT"] = "2";
+  env["LOG_FORMAT"] = "json";
+  wstest::Child sidecar({cli_path().string(), "sync"}, {}, env, tmp / "sidecar.log");
+  REQUIRE(wait_for_line(tmp / "sidecar.log", "\"event\":\"sidecar.start\"", 20s));
+  const auto t0 = std::chrono::steady_clock::now();
+  sidecar.signal(SIGTERM);
+  const int code = sidecar.wait(30s);
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  const std::string log = wstest::read_file(tmp / "sidecar.log");
+  INFO(log);
+  CHECK(code == 1);  // the final sync is incomplete
+  CHECK(elapsed < 5s);  // the deadline, plus the transfers under way
+  CHECK(log.find(R"("event":"sidecar.deadline")") != std::string::npos);
+  CHECK(log.find(R"("event":"sidecar.stopped","message":"final sync failed")") != std::string::npos);
+  // What was stored is whole: each key holds its file's bytes.
+  const auto keys = keys_under(s3.endpoint(), "proj/sess-1/artifacts/");
+  CHECK(keys.size() < 64);
+  for (const auto& k : keys) {
+    const std::string name = k.substr(k.find_last_of('/') + 1);
+    CHECK(wstest::read_file(tmp / "ws" / "artifacts" / name).size() ==
+          1000 + std::stoul(name.substr(std::string("blob").size())));
+  }
 }
 
 TEST_CASE("sync --once with LOG_FORMAT=json logs JSON lines with a cycle summary") {
