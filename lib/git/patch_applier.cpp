@@ -111,10 +111,32 @@ std::set<std::string, std::less<>> links_made_by(git_diff* diff) {
   return links;
 }
 
+// Paths whose symbolic link the patch deletes: a type change (link to file
+// or directory) is written as a deletion and an addition of one path, and
+// the addition then replaces the patch's own link, never writes through it.
+std::set<std::string, std::less<>> links_removed_by(git_diff* diff) {
+  std::set<std::string, std::less<>> links;
+  for (size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff, i);
+    if (d->status == GIT_DELTA_DELETED && d->old_file.mode == GIT_FILEMODE_LINK) links.insert(d->old_file.path);
+  }
+  return links;
+}
+
+struct PatchLinks {
+  std::set<std::string, std::less<>> made;     // links_made_by
+  std::set<std::string, std::less<>> removed;  // links_removed_by
+};
+
 // Why the delta may not be applied (worktree_guard.hpp lists the checks),
-// or nullopt. `guard` is null for the index, which writes no file.
-std::optional<std::string> refusal(const git_diff_delta* d, const WorkTreeGuard* guard,
-                                   const std::set<std::string, std::less<>>& future_links) {
+// or nullopt. `guard` is null for the index, which writes no file. A link
+// the same patch deletes may stand on the way only while the whole patch is
+// applied at once (libgit2's checkout removes before it writes); applied
+// one change at a time, the work tree as it is then decides.
+std::optional<std::string> refusal(const git_diff_delta* d, const WorkTreeGuard* guard, const PatchLinks& links,
+                                   bool whole_patch) {
+  const auto& future_links = links.made;
+  const auto removed_by_patch = [&](const std::string& p) { return whole_patch && links.removed.contains(p); };
   const bool reads_old = d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_UNTRACKED;
   const bool writes_new = d->status != GIT_DELTA_DELETED;
   const std::string old_path = d->old_file.path != nullptr ? d->old_file.path : "";
@@ -133,11 +155,12 @@ std::optional<std::string> refusal(const git_diff_delta* d, const WorkTreeGuard*
     }
   }
   if (writes_new) {
-    if (auto link = guard->linked_parent(new_path, future_links)) {
+    if (auto link = guard->linked_parent(new_path, future_links); link && !removed_by_patch(*link)) {
       return *link + (future_links.contains(*link) ? " becomes a symbolic link in the same patch"
                                                    : " is a symbolic link");
     }
-    const bool replaces_own_link = reads_old && old_path == new_path && d->old_file.mode == GIT_FILEMODE_LINK;
+    const bool replaces_own_link = (reads_old && old_path == new_path && d->old_file.mode == GIT_FILEMODE_LINK) ||
+                                   removed_by_patch(new_path);
     if (!replaces_own_link && guard->is_link(new_path)) {
       return new_path + " is a symbolic link in the work tree, which the change would write through";
     }
@@ -181,10 +204,10 @@ Result<ApplyReport> PatchApplier::apply(const std::filesystem::path& path, Apply
     if (!opened) return std::move(opened).error();
     guard.emplace(std::move(*opened));
   }
-  const auto future_links = links_made_by(diff.get());
-  auto refuse = [&](size_t i) {
+  const PatchLinks links{links_made_by(diff.get()), links_removed_by(diff.get())};
+  auto refuse = [&](size_t i, bool whole_patch) {
     const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
-    auto why = refusal(delta, guard ? &*guard : nullptr, future_links);
+    auto why = refusal(delta, guard ? &*guard : nullptr, links, whole_patch);
     if (!why) return false;
     log.warn("restore.unsafe_path", std::string("refused the saved ") + what + " change to " +
                                         quote_path_if_needed(delta_path(delta)) + ": " + *why);
@@ -194,7 +217,7 @@ Result<ApplyReport> PatchApplier::apply(const std::filesystem::path& path, Apply
   std::vector<bool> refused(n, false);
   size_t allowed = 0;
   for (size_t i = 0; i < n; ++i) {
-    refused[i] = refuse(i);
+    refused[i] = refuse(i, true);
     if (!refused[i]) ++allowed;
   }
   if (allowed == 0) return report;
@@ -209,7 +232,7 @@ Result<ApplyReport> PatchApplier::apply(const std::filesystem::path& path, Apply
   for (size_t i = 0; i < n; ++i) {
     if (refused[i]) continue;
     // An earlier change may have made a link on this one's way.
-    if (worktree && refuse(i)) continue;
+    if (worktree && refuse(i, false)) continue;
     DeltaFilter only{nullptr, i, 0};
     git_apply_options opts = filtered(only);
     if (git_apply(repo_, diff.get(), location, &opts) == 0) {

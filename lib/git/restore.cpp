@@ -10,6 +10,7 @@
 #include "git/bundle_reader.hpp"
 #include "git/clone.hpp"
 #include "git/libgit2.hpp"
+#include "git/open_repo.hpp"
 #include "git/patch_applier.hpp"
 #include "git/rejected_patch.hpp"
 #include "git/repo_head.hpp"
@@ -214,11 +215,9 @@ Result<RestoreResult> restore_repo(const RestoreOptions& options, const Logger& 
   auto cloned_branch = clone_if_missing(options, *meta, log);
   if (!cloned_branch) return std::move(cloned_branch).error();
   result.cloned = cloned_branch->has_value();
-  git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, options.repo.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0) {
-    return git_failure("no git repository at " + options.repo.string(), Errc::not_found);
-  }
-  RepositoryPtr repo(raw);
+  auto opened = open_work_tree(options.repo, options.trusted_parent);
+  if (!opened) return std::move(opened).error();
+  RepositoryPtr repo = std::move(*opened);
   WS_TRY(require_clean(repo.get(), options.repo));
 
   std::optional<BundleHeader> header;

@@ -24,6 +24,10 @@ struct RestoreOptions {
   // store and may be hostile, narrows this to OriginPolicy::for_session.
   OriginPolicy origins = OriginPolicy::any_known();
   const auth::CredentialProvider* credentials = nullptr;  // may be null; borrowed
+  // A repo directly under this directory is restored even when another user
+  // owns it (open_repo.hpp): a re-run hydrate, as root, over a clone it
+  // already gave to the runner. Empty: git's owner check applies as it is.
+  std::filesystem::path trusted_parent = {};
 };
 
 struct RestoreResult {

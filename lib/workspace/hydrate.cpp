@@ -230,6 +230,7 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
     ro.repo = repos / name;
     ro.credentials = access.credentials.get();
     ro.origins = origins;
+    ro.trusted_parent = repos;
     auto r = git::restore_repo(ro, log);
     fs::remove_all(staging, ec);
     if (!r) {

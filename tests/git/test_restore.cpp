@@ -1,6 +1,7 @@
 // Restore beyond the round trip: a missing repo is cloned first, the remote
 // may have moved on, local changes are never overwritten, HEAD is checked.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include "git/backup.hpp"
 #include "git/restore.hpp"
@@ -128,4 +129,30 @@ TEST_CASE("a state directory without metadata.json is not found") {
   auto r = ws::git::restore_repo(opts, ws::Logger());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ws::Errc::not_found);
+}
+
+TEST_CASE("a clone another user owns is restored only when it sits directly under the trusted parent") {
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: needs root to give the clone to UID 1001 (CI runs as root)");
+    return;
+  }
+  // A re-run hydrate (root) meets the clone it already gave to the runner.
+  RestoreCase c;
+  const fs::path repos = c.dir / "repos";
+  fs::create_directories(repos);
+  git_sh("git clone -q '" + c.origin + "' repos/app", c.dir.path());
+  REQUIRE(wstest::sh("chown -R 1001:0 '" + (repos / "app").string() + "'").exit_code == 0);
+
+  auto refused = c.restore(repos / "app");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("owned by another user") != std::string::npos);
+
+  ws::git::RestoreOptions opts;
+  opts.state_dir = c.state;
+  opts.repo = repos / "app";
+  opts.trusted_parent = repos;
+  auto r = ws::git::restore_repo(opts, ws::Logger());
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  wstest::sh("chown -R 0:0 '" + (repos / "app").string() + "'");
+  check_same(snapshot(c.work), snapshot(repos / "app"));
 }
