@@ -121,6 +121,26 @@ TEST_CASE("a patch that makes a symlink and writes below it in the same go write
   CHECK(r.warned_about(link + "/planted.txt"));
 }
 
+TEST_CASE("a patch that deletes the link and makes a directory in its place writes inside the repo only") {
+  // What an agent's `rm cache && mkdir cache` saves (a type change, issue 11):
+  // applied whole, libgit2 removes the link before it writes below it.
+  HostileState h;
+  h.set_uncommitted_patch("diff --git a/cache b/cache\n"
+                          "deleted file mode 120000\n"
+                          "--- a/cache\n"
+                          "+++ /dev/null\n"
+                          "@@ -1 +0,0 @@\n"
+                          "-" + h.victim.string() + "\n"
+                          "\\ No newline at end of file\n" +
+                          HostileState::create_patch());
+  const auto r = restore_fresh_clone(h);
+  CHECK_MESSAGE(h.victim_untouched(), h.victim_listing());
+  CHECK_FALSE(fs::exists(h.victim / "pwned.sh"));
+  CHECK_FALSE(fs::is_symlink(h.dir / "fresh" / "cache"));
+  CHECK(fs::is_regular_file(fs::symlink_status(h.dir / "fresh" / "cache" / "pwned.sh")));
+  CHECK(r.result->rejected_worktree.empty());
+}
+
 TEST_CASE("saved changes to .git/, to .. paths and to absolute paths are refused and reported") {
   HostileState h;
   std::string patch;
