@@ -22,14 +22,7 @@ namespace {
 constexpr const char* kBucket = "ambient-sessions";
 
 std::unique_ptr<ws::store::Store> open_s3(const std::string& endpoint) {
-  ws::store::StoreConfig sc;
-  sc.endpoint = endpoint;
-  sc.bucket = kBucket;
-  sc.access_key = wstest::S3rver::kAccessKey;
-  sc.secret_key = wstest::S3rver::kSecretKey;
-  auto store = ws::store::open_store(sc);
-  REQUIRE(store);
-  return std::move(*store);
+  return wsws::open_s3rver_store(endpoint, kBucket);
 }
 
 // Log lines as "level event: message", from any thread.

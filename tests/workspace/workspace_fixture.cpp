@@ -6,6 +6,8 @@
 
 #include <fstream>
 #include <regex>
+
+#include "s3rver.hpp"
 #include <sstream>
 
 
@@ -84,6 +86,17 @@ void agent_files(const fs::path& root, const std::string& tag) {
   w(".claude/debug/trace.txt", "junk");
   w(".claude/.cache/c", "junk");
   w("artifacts/dist/out.js", "junk");
+}
+
+std::unique_ptr<ws::store::Store> open_s3rver_store(const std::string& endpoint, const std::string& bucket) {
+  ws::store::StoreConfig sc;
+  sc.endpoint = endpoint;
+  sc.bucket = bucket;
+  sc.access_key = wstest::S3rver::kAccessKey;
+  sc.secret_key = wstest::S3rver::kSecretKey;
+  auto store = ws::store::open_store(sc);
+  REQUIRE(store);
+  return std::move(*store);
 }
 
 ws::spec::Config session_config(const fs::path& root, const std::string& endpoint, const std::string& bucket,

@@ -5,9 +5,11 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "spec/config.hpp"
+#include "store/store.hpp"
 #include "support.hpp"
 
 namespace wsws {
@@ -38,6 +40,10 @@ void agent_files(const fs::path& root, const std::string& tag);
 ws::spec::Config session_config(const fs::path& root, const std::string& endpoint,
                             const std::string& bucket,
                             const std::map<std::string, std::string>& extra = {});
+
+// A store client for the s3rver fixture at `endpoint` (its fixed
+// credentials), on `bucket`; REQUIREs that it opens.
+std::unique_ptr<ws::store::Store> open_s3rver_store(const std::string& endpoint, const std::string& bucket);
 
 struct FileState {
   std::string sha;  // content hash
