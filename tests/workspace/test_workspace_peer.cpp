@@ -20,6 +20,10 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using wsws::git_sh;
 
+using wsws::hydrate_ok;
+using wsws::repos_json;
+using wsws::sync_ok;
+
 namespace {
 
 constexpr const char* kBucket = "ambient-sessions";
@@ -36,29 +40,6 @@ std::vector<std::string> keys_under(const std::string& endpoint, const std::stri
   return keys;
 }
 
-ws::workspace::HydrateReport hydrate_ok(const ws::spec::Config& cfg) {
-  auto r = ws::workspace::hydrate(cfg, {}, {});
-  INFO((r ? "" : r.error().message));
-  REQUIRE(r);
-  return *r;
-}
-
-void sync_ok(const ws::spec::Config& cfg) {
-  auto engine = ws::workspace::SyncEngine::open(cfg, {}, {});
-  REQUIRE(engine);
-  auto r = (*engine)->run_cycle(true);
-  INFO((r ? "" : r.error().message));
-  REQUIRE(r);
-}
-
-std::string repos_json(const std::vector<std::string>& urls) {
-  std::string out = "[";
-  for (const auto& u : urls) {
-    if (out.size() > 1) out += ',';
-    out.append("{\"url\":\"").append(u).append("\"}");
-  }
-  return out + "]";
-}
 
 // Polls `log_file` until it holds `text`.
 bool wait_for_line(const fs::path& log_file, const std::string& text, std::chrono::seconds timeout = 30s) {

@@ -11,6 +11,10 @@
 namespace fs = std::filesystem;
 using wsws::git_sh;
 
+using wsws::hydrate_ok;
+using wsws::repos_json;
+using wsws::sync_ok;
+
 namespace {
 
 constexpr const char* kBucket = "test-bucket";
@@ -25,29 +29,6 @@ ws::spec::Config rgw_session(const fs::path& root, const std::string& session,
   return wsws::session_config(root, rgw.endpoint(), kBucket, extra);
 }
 
-ws::workspace::HydrateReport hydrate_ok(const ws::spec::Config& cfg) {
-  auto r = ws::workspace::hydrate(cfg, {}, {});
-  INFO((r ? "" : r.error().message));
-  REQUIRE(r);
-  return *r;
-}
-
-void sync_ok(const ws::spec::Config& cfg) {
-  auto engine = ws::workspace::SyncEngine::open(cfg, {}, {});
-  REQUIRE(engine);
-  auto r = (*engine)->run_cycle(true);
-  INFO((r ? "" : r.error().message));
-  REQUIRE(r);
-}
-
-std::string repos_json(const std::vector<std::string>& urls) {
-  std::string out = "[";
-  for (const auto& u : urls) {
-    if (out.size() > 1) out += ',';
-    out.append("{\"url\":\"").append(u).append("\"}");
-  }
-  return out + "]";
-}
 
 }  // namespace
 

@@ -6,10 +6,10 @@
 
 #include <fstream>
 #include <regex>
-
-#include "s3rver.hpp"
 #include <sstream>
 
+#include "s3rver.hpp"
+#include "workspace/workspace.hpp"
 
 namespace wsws {
 
@@ -86,6 +86,30 @@ void agent_files(const fs::path& root, const std::string& tag) {
   w(".claude/debug/trace.txt", "junk");
   w(".claude/.cache/c", "junk");
   w("artifacts/dist/out.js", "junk");
+}
+
+ws::workspace::HydrateReport hydrate_ok(const ws::spec::Config& cfg) {
+  auto r = ws::workspace::hydrate(cfg, {}, {});
+  INFO((r ? "" : r.error().message));
+  REQUIRE(r);
+  return *r;
+}
+
+void sync_ok(const ws::spec::Config& cfg) {
+  auto engine = ws::workspace::SyncEngine::open(cfg, {}, {});
+  REQUIRE(engine);
+  auto r = (*engine)->run_cycle(true);
+  INFO((r ? "" : r.error().message));
+  REQUIRE(r);
+}
+
+std::string repos_json(const std::vector<std::string>& urls) {
+  std::string out = "[";
+  for (const auto& u : urls) {
+    if (out.size() > 1) out += ',';
+    out.append("{\"url\":\"").append(u).append("\"}");
+  }
+  return out + "]";
 }
 
 std::unique_ptr<ws::store::Store> open_s3rver_store(const std::string& endpoint, const std::string& bucket) {

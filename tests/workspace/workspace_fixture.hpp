@@ -7,9 +7,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "spec/config.hpp"
 #include "store/store.hpp"
+#include "workspace/workspace.hpp"
 #include "support.hpp"
 
 namespace wsws {
@@ -40,6 +42,12 @@ void agent_files(const fs::path& root, const std::string& tag);
 ws::spec::Config session_config(const fs::path& root, const std::string& endpoint,
                             const std::string& bucket,
                             const std::map<std::string, std::string>& extra = {});
+
+// Hydrate, or one full sync cycle (repos and trees), that must succeed.
+ws::workspace::HydrateReport hydrate_ok(const ws::spec::Config& cfg);
+void sync_ok(const ws::spec::Config& cfg);
+// REPOS_JSON naming `urls`, in order.
+std::string repos_json(const std::vector<std::string>& urls);
 
 // A store client for the s3rver fixture at `endpoint` (its fixed
 // credentials), on `bucket`; REQUIREs that it opens.
