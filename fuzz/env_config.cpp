@@ -4,10 +4,10 @@
 // (`ambient-workspace env --resolved`), loads again to the same config, and
 // its sync times fit the nanosecond clock the sidecar sleeps on.
 #include "fuzz_check.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace ws::spec;
+  using namespace ws::config;
   EnvSource env;
   for (const auto line : ws::fuzz::lines_of(ws::fuzz::text_of(data, size))) {
     if (const auto eq = line.find('='); eq != std::string_view::npos) {

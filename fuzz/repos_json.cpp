@@ -2,10 +2,10 @@
 // error. Accepted repos each get a directory name that stays inside repos/,
 // and their canonical JSON parses back to the same repos.
 #include "fuzz_check.hpp"
-#include "spec/repo_spec.hpp"
+#include "config/repo_spec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace ws::spec;
+  using namespace ws::config;
   const auto text = ws::fuzz::text_of(data, size);
   if (auto name = repo_name_from_url(text)) FUZZ_CHECK(ws::fuzz::is_entry_name(*name));
 

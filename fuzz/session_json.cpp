@@ -3,11 +3,11 @@
 // sanitising, clones only into repos/<name> and reads the workflow from a
 // relative path inside its repo.
 #include "fuzz_check.hpp"
-#include "spec/sanitize.hpp"
-#include "spec/session.hpp"
+#include "config/sanitize.hpp"
+#include "config/session.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace ws::spec;
+  using namespace ws::config;
   auto s = parse_session(ws::fuzz::text_of(data, size));
   if (!s) return 0;
   FUZZ_CHECK(!sanitize_name(s->name).empty() && !sanitize_name(s->namespace_name).empty());

@@ -1,5 +1,5 @@
 // libworkspace.api_token / resolve_credentials / Credentials: the auth layer
-// for Python. `env` is a dict of the session's variables (SPEC §1), None for
+// for Python. `env` is a dict of the session's variables (behaviour §1), None for
 // the process environment. The GIL is released around network I/O.
 #include <pybind11/stl.h>
 
@@ -7,17 +7,17 @@
 #include "auth/session_credentials.hpp"
 #include "bindings.hpp"
 #include "common/redact.hpp"
-#include "spec/config.hpp"
-#include "spec/env_source.hpp"
+#include "config/config.hpp"
+#include "config/env_source.hpp"
 
 namespace wspy {
 namespace {
 
-ws::spec::Config config_from(const py::object& env) {
-  if (env.is_none()) return unwrap(ws::spec::load_config(ws::spec::EnvSource::from_process()));
+ws::config::Config config_from(const py::object& env) {
+  if (env.is_none()) return unwrap(ws::config::load_config(ws::config::EnvSource::from_process()));
   std::map<std::string, std::string, std::less<>> values;
   for (const auto& [k, v] : env.cast<py::dict>()) values[py::str(k)] = py::str(v);
-  return unwrap(ws::spec::load_config(ws::spec::EnvSource(std::move(values))));
+  return unwrap(ws::config::load_config(ws::config::EnvSource(std::move(values))));
 }
 
 ws::auth::AuthOptions options_from(bool allow_plain_http) {

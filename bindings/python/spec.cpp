@@ -4,11 +4,11 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
-#include "spec/config.hpp"
-#include "spec/env_table.hpp"
-#include "spec/pod_plan.hpp"
-#include "spec/repo_spec.hpp"
-#include "spec/sanitize.hpp"
+#include "config/config.hpp"
+#include "config/env_table.hpp"
+#include "config/pod_plan.hpp"
+#include "config/repo_spec.hpp"
+#include "config/sanitize.hpp"
 
 using namespace pybind11::literals;
 
@@ -25,20 +25,20 @@ std::string as_json(const py::object& value) {
   return py::module_::import("json").attr("dumps")(value).cast<std::string>();
 }
 
-// Odd input the library accepted (SPEC §1 "Input policy") as Python
+// Odd input the library accepted (behaviour §1 "Input policy") as Python
 // warnings, so a caller sees them the way Python code expects.
-void emit(const ws::spec::InputWarnings& warnings) {
+void emit(const ws::config::InputWarnings& warnings) {
   if (warnings.empty()) return;
   const auto warn = py::module_::import("warnings").attr("warn");
   const auto category = py::module_::import("builtins").attr("UserWarning");
   for (const auto& w : warnings) warn(w.event + ": " + w.message, category, 2);
 }
 
-py::object repos_result(ws::Result<std::vector<ws::spec::RepoSpec>> repos,
-                        const ws::spec::InputWarnings& warnings, bool with_names) {
+py::object repos_result(ws::Result<std::vector<ws::config::RepoSpec>> repos,
+                        const ws::config::InputWarnings& warnings, bool with_names) {
   auto list = unwrap(std::move(repos));
   emit(warnings);
-  return from_json(ws::spec::repos_to_json(list, with_names));
+  return from_json(ws::config::repos_to_json(list, with_names));
 }
 
 }  // namespace
@@ -47,16 +47,16 @@ void register_spec(py::module_& m) {
   m.def(
       "load_config",
       [](std::optional<std::map<std::string, std::string>> env) {
-        const auto source = env ? ws::spec::EnvSource({env->begin(), env->end()})
-                                : ws::spec::EnvSource::from_process();
-        const auto config = unwrap(ws::spec::load_config(source));
+        const auto source = env ? ws::config::EnvSource({env->begin(), env->end()})
+                                : ws::config::EnvSource::from_process();
+        const auto config = unwrap(ws::config::load_config(source));
         emit(config.warnings);
         py::dict out;
-        for (const auto& [name, value] : ws::spec::resolved_env(config)) out[py::str(name)] = value;
+        for (const auto& [name, value] : ws::config::resolved_env(config)) out[py::str(name)] = value;
         return out;
       },
       "env"_a = py::none(),
-      "Resolves a session pod's configuration (SPEC §1) from `env` (a dict of\n"
+      "Resolves a session pod's configuration (behaviour §1) from `env` (a dict of\n"
       "variables; None reads the process environment). Returns every variable of\n"
       "env_table() with its resolved value (defaults applied, names sanitised, paths\n"
       "normalised). Odd but plausible values are accepted with a UserWarning; garbage\n"
@@ -66,11 +66,11 @@ void register_spec(py::module_& m) {
       "env_table",
       [] {
         py::list out;
-        for (const auto& v : ws::spec::kEnvVars) {
+        for (const auto& v : ws::config::kEnvVars) {
           out.append(py::dict("name"_a = std::string(v.name),
                               "default"_a = std::string(v.default_value),
                               "meaning"_a = std::string(v.meaning), "secret"_a = v.secret,
-                              "read_by"_a = ws::spec::env_reader_name(v.read_by)));
+                              "read_by"_a = ws::config::env_reader_name(v.read_by)));
         }
         return out;
       },
@@ -80,8 +80,8 @@ void register_spec(py::module_& m) {
   m.def(
       "normalize_repos",
       [](const py::object& repos, bool with_names) {
-        ws::spec::InputWarnings warnings;
-        return repos_result(ws::spec::parse_repos_json(as_json(repos), "REPOS_JSON", &warnings),
+        ws::config::InputWarnings warnings;
+        return repos_result(ws::config::parse_repos_json(as_json(repos), "REPOS_JSON", &warnings),
                             warnings, with_names);
       },
       "repos"_a, py::kw_only(), "with_names"_a = false,
@@ -95,8 +95,8 @@ void register_spec(py::module_& m) {
       "repos_from_session",
       [](const std::string& repo_url, const py::object& repos, bool with_names) {
         const std::string repos_json = repos.is_none() ? std::string() : as_json(repos);
-        ws::spec::InputWarnings warnings;
-        return repos_result(ws::spec::repos_from_session(repo_url, repos_json, &warnings), warnings,
+        ws::config::InputWarnings warnings;
+        return repos_result(ws::config::repos_from_session(repo_url, repos_json, &warnings), warnings,
                             with_names);
       },
       "repo_url"_a = "", "repos"_a = py::none(), py::kw_only(), "with_names"_a = false,
@@ -105,20 +105,20 @@ void register_spec(py::module_& m) {
 
   m.def(
       "repo_name",
-      [](const std::string& url) { return unwrap(ws::spec::repo_name_from_url(url)); }, "url"_a,
+      [](const std::string& url) { return unwrap(ws::config::repo_name_from_url(url)); }, "url"_a,
       "The directory a repo URL is cloned into under repos/.");
 
-  m.def("sanitize_name", &ws::spec::sanitize_name, "name"_a,
+  m.def("sanitize_name", &ws::config::sanitize_name, "name"_a,
         "Keeps only [A-Za-z0-9-], as done to SESSION_NAME and NAMESPACE.");
 
   m.def(
       "pod_plan",
       [](const py::object& session, const py::object& settings) {
         const std::string settings_json = settings.is_none() ? std::string() : as_json(settings);
-        return from_json(unwrap(ws::spec::pod_plan_json(as_json(session), settings_json)));
+        return from_json(unwrap(ws::config::pod_plan_json(as_json(session), settings_json)));
       },
       "session"_a, "settings"_a = py::none(),
-      "The pod plan (SPEC §6) for a CP session and the CP's settings (dicts or\n"
+      "The pod plan (behaviour §6) for a CP session and the CP's settings (dicts or\n"
       "JSON str): which of init-hydrate and state-sync the pod needs, each as a\n"
       "Kubernetes container dict. Incomplete S3 settings give a plan without\n"
       "persistence whose \"conditions\" say why (S3Available=False); \"warnings\"\n"

@@ -137,7 +137,7 @@ class PyStore {
 
 void register_store(py::module_& m) {
   m.def("default_excludes", [] { return ws::sync::default_excludes(); },
-        "SPEC's exclude list (rclone filter patterns) that mirror_up applies by default.");
+        "the default exclude list (docs/behaviour.md §5) (rclone filter patterns) that mirror_up applies by default.");
 
   py::class_<PyStore>(m, "Store",
                       "An object store bucket: S3 (endpoint http(s)://host[:port], SigV4) or a local\n"

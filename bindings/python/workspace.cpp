@@ -9,8 +9,8 @@
 #include <string>
 
 #include "bindings.hpp"
-#include "spec/config.hpp"
-#include "spec/env_source.hpp"
+#include "config/config.hpp"
+#include "config/env_source.hpp"
 #include "workspace/workspace.hpp"
 
 using namespace pybind11::literals;
@@ -20,9 +20,9 @@ namespace {
 
 using Env = std::optional<std::map<std::string, std::string>>;
 
-ws::spec::Config config_from(const Env& env) {
-  const auto source = env ? ws::spec::EnvSource({env->begin(), env->end()}) : ws::spec::EnvSource::from_process();
-  return unwrap(ws::spec::load_config(source));
+ws::config::Config config_from(const Env& env) {
+  const auto source = env ? ws::config::EnvSource({env->begin(), env->end()}) : ws::config::EnvSource::from_process();
+  return unwrap(ws::config::load_config(source));
 }
 
 ws::workspace::EngineOptions engine_options(const std::optional<std::string>& cache_dir, int parallel) {
@@ -63,7 +63,7 @@ class Sidecar {
   void stop() { stop_.request_stop(); }
 
  private:
-  ws::spec::Config cfg_;
+  ws::config::Config cfg_;
   ws::workspace::EngineOptions opts_;
   ws::Logger log_;
   ws::workspace::StopToken stop_;
@@ -83,7 +83,7 @@ void register_workspace(py::module_& m) {
       },
       "config"_a = py::none(), "log"_a = py::none(), "progress"_a = py::none(),
       "cache_dir"_a = py::none(), "parallel"_a = 0,
-      "Prepares the workspace (SPEC §3): layout, state from S3, clones, workflow,\n"
+      "Prepares the workspace (behaviour §3): layout, state from S3, clones, workflow,\n"
       "repo-state restore. `config` is a dict of the session's variables (None: the\n"
       "process environment); `log(level, event, message)` and `progress(dict)` are\n"
       "optional callables. Returns a dict report; raises NetworkError, AuthError,\n"
@@ -113,7 +113,7 @@ void register_workspace(py::module_& m) {
       },
       "config"_a = py::none(), "state_only"_a = false, "repos_only"_a = false, "log"_a = py::none(),
       "progress"_a = py::none(), "cache_dir"_a = py::none(), "parallel"_a = 0,
-      "Runs one sync cycle (SPEC §5): SQLite checkpoint, repo backup, mirror of the\n"
+      "Runs one sync cycle (behaviour §5): SQLite checkpoint, repo backup, mirror of the\n"
       "state trees, metadata.json. Returns a dict report; raises on failure.");
 
   py::class_<Sidecar>(m, "Sidecar",

@@ -10,8 +10,8 @@
 #include "auth/session_credentials.hpp"
 #include "cli.hpp"
 #include "common/redact.hpp"
-#include "spec/config.hpp"
-#include "spec/env_source.hpp"
+#include "config/config.hpp"
+#include "config/env_source.hpp"
 
 namespace cli {
 namespace {
@@ -35,7 +35,7 @@ ws::Logger quiet_logger() {
 }
 
 int run_token(const Args& args) {
-  auto cfg = ws::spec::load_config(ws::spec::EnvSource::from_process());
+  auto cfg = ws::config::load_config(ws::config::EnvSource::from_process());
   if (!cfg) return report(cfg.error());
   const auto log = terminal_logger(args.flag("--verbose"));
   ws::http::Client client(log);
@@ -75,7 +75,7 @@ void print_hosting(const ws::auth::SessionCredentials& creds, ws::auth::GitHosti
 }
 
 int run_credentials(const Args& args) {
-  auto cfg = ws::spec::load_config(ws::spec::EnvSource::from_process());
+  auto cfg = ws::config::load_config(ws::config::EnvSource::from_process());
   if (!cfg) return report(cfg.error());
   const auto creds = ws::auth::resolve_session_credentials(*cfg, auth_options(args),
                                                            terminal_logger(args.flag("--verbose")));
@@ -119,7 +119,7 @@ int run_credential_helper(const Args& args) {
   const auto host = request.find("host");
   if (protocol == request.end() || host == request.end()) return kExitOk;
 
-  auto cfg = ws::spec::load_config(ws::spec::EnvSource::from_process());
+  auto cfg = ws::config::load_config(ws::config::EnvSource::from_process());
   if (!cfg) return report(cfg.error());
   const auto creds = ws::auth::resolve_session_credentials(*cfg, auth_options(args), quiet_logger());
   const auto found = creds.provider->lookup(protocol->second, host->second);

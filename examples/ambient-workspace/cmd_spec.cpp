@@ -10,11 +10,11 @@
 
 #include "cli.hpp"
 #include "common/redact.hpp"
-#include "spec/config.hpp"
-#include "spec/env_table.hpp"
-#include "spec/json_fields.hpp"
-#include "spec/pod_plan.hpp"
-#include "spec/repo_spec.hpp"
+#include "config/config.hpp"
+#include "config/env_table.hpp"
+#include "config/json_fields.hpp"
+#include "config/pod_plan.hpp"
+#include "config/repo_spec.hpp"
 
 namespace cli {
 namespace {
@@ -38,16 +38,16 @@ ws::Result<std::string> read_input(const std::optional<std::string>& path, std::
 int run_repos_json(const Args& args) {
   const auto repo_url = args.value("--repo-url");
   const auto repos = args.value("--repos");
-  ws::Result<std::vector<ws::spec::RepoSpec>> parsed = std::vector<ws::spec::RepoSpec>{};
-  ws::spec::InputWarnings warnings;
+  ws::Result<std::vector<ws::config::RepoSpec>> parsed = std::vector<ws::config::RepoSpec>{};
+  ws::config::InputWarnings warnings;
   if (repo_url || repos) {
-    parsed = ws::spec::repos_from_session(repo_url.value_or(""), repos.value_or(""), &warnings);
-  } else if (auto env = ws::spec::EnvSource::from_process().get("REPOS_JSON")) {
-    parsed = ws::spec::parse_repos_json(*env, "REPOS_JSON", &warnings);
+    parsed = ws::config::repos_from_session(repo_url.value_or(""), repos.value_or(""), &warnings);
+  } else if (auto env = ws::config::EnvSource::from_process().get("REPOS_JSON")) {
+    parsed = ws::config::parse_repos_json(*env, "REPOS_JSON", &warnings);
   }
   if (!parsed) return report(parsed.error());
-  ws::spec::log_input_warnings(warnings, terminal_logger());
-  std::cout << ws::spec::repos_to_json(*parsed, args.flag("--with-names")) << "\n";
+  ws::config::log_input_warnings(warnings, terminal_logger());
+  std::cout << ws::config::repos_to_json(*parsed, args.flag("--with-names")) << "\n";
   return kExitOk;
 }
 
@@ -69,7 +69,7 @@ ws::Result<std::string> settings_json(const Args& args) {
       if (!file) return std::move(file).error();
       text = std::move(*file);
     }
-    auto parsed = ws::spec::jsonf::parse_object(text, "settings");
+    auto parsed = ws::config::jsonf::parse_object(text, "settings");
     if (!parsed) return std::move(parsed).error();
     settings = std::move(*parsed);
   }
@@ -89,17 +89,17 @@ int run_pod_plan(const Args& args) {
   if (!session) return report(session.error());
   auto settings = settings_json(args);
   if (!settings) return report(settings.error());
-  auto plan = ws::spec::pod_plan_json(*session, *settings);
+  auto plan = ws::config::pod_plan_json(*session, *settings);
   if (!plan) return report(plan.error());
   std::cout << *plan << "\n";
   return kExitOk;
 }
 
 void print_table() {
-  for (const auto& v : ws::spec::kEnvVars) {
+  for (const auto& v : ws::config::kEnvVars) {
     std::cout << v.name << "  (";
     if (!v.default_value.empty()) std::cout << "default: " << v.default_value << "; ";
-    std::cout << "read by " << ws::spec::env_reader_name(v.read_by) << (v.secret ? "; secret" : "")
+    std::cout << "read by " << ws::config::env_reader_name(v.read_by) << (v.secret ? "; secret" : "")
               << ")\n    " << v.meaning << "\n";
   }
 }
@@ -107,17 +107,17 @@ void print_table() {
 // What this environment resolves to, safe to paste into a bug report:
 // secrets masked, URLs (also inside REPOS_JSON) without userinfo.
 int print_resolved() {
-  auto config = ws::spec::load_config(ws::spec::EnvSource::from_process());
+  auto config = ws::config::load_config(ws::config::EnvSource::from_process());
   if (!config) return report(config.error());
-  ws::spec::log_input_warnings(config->warnings, terminal_logger());
+  ws::config::log_input_warnings(config->warnings, terminal_logger());
   auto repos = config->repos;
   for (auto& r : repos) r.url = ws::redact_url(r.url);
-  for (const auto& [name, value] : ws::spec::resolved_env(*config)) {
+  for (const auto& [name, value] : ws::config::resolved_env(*config)) {
     std::cout << name << "=";
-    if (ws::spec::find_env_var(name)->secret) {
+    if (ws::config::find_env_var(name)->secret) {
       std::cout << (value.empty() ? "" : ws::mask_secret(value));
     } else if (name == "REPOS_JSON") {
-      std::cout << (repos.empty() ? "" : ws::spec::repos_to_json(repos));
+      std::cout << (repos.empty() ? "" : ws::config::repos_to_json(repos));
     } else {
       std::cout << ws::redact_url(value);
     }
@@ -132,7 +132,7 @@ int run_env(const Args& args) {
   }
   if (args.flag("--resolved")) return print_resolved();
   if (args.flag("--markdown")) {
-    std::cout << ws::spec::env_table_markdown();
+    std::cout << ws::config::env_table_markdown();
   } else {
     print_table();
   }

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "cli.hpp"
-#include "spec/config.hpp"
-#include "spec/env_source.hpp"
+#include "config/config.hpp"
+#include "config/env_source.hpp"
 #include "store/store.hpp"
 #include "sync/sync.hpp"
 
@@ -28,7 +28,7 @@ ws::Result<Remote> parse_remote(const std::string& url) {
   Remote r;
   std::string rest;
   if (url.rfind("s3://", 0) == 0) {
-    auto cfg = ws::spec::load_config(ws::spec::EnvSource::from_process());
+    auto cfg = ws::config::load_config(ws::config::EnvSource::from_process());
     if (!cfg) return std::move(cfg).error();
     r.config.endpoint = cfg->s3.endpoint;
     r.config.access_key = cfg->s3.access_key;
@@ -174,7 +174,7 @@ void add_store_commands(std::vector<Command>& out) {
   out.push_back({"store sync", "LOCAL REMOTE",
                  "make REMOTE a mirror of the directory LOCAL (rclone sync --checksum)",
                  "Uploads new and changed files (compared by size and MD5), then deletes remote\n"
-                 "files whose local file is gone (only when every upload succeeded). SPEC's\n"
+                 "files whose local file is gone (only when every upload succeeded). The default\n"
                  "exclude list applies at any depth (repos/**, node_modules/**, *.pyc, ...);\n"
                  "symlinks are followed, broken ones skipped. Exit 1 when any file failed.\n\n" +
                      std::string(kRemoteHelp) +
@@ -183,7 +183,7 @@ void add_store_commands(std::vector<Command>& out) {
                      "  ambient-workspace store sync ./state file:///tmp/objects/bucket/state --state-db /tmp/sync.db",
                  {parallel, state_db,
                   {"--exclude", "PATTERN", "one more rclone filter pattern to exclude"},
-                  {"--no-default-excludes", "", "do not apply SPEC's exclude list"},
+                  {"--no-default-excludes", "", "do not apply the default exclude list (docs/behaviour.md §5)"},
                   {"--max-size", "BYTES", "skip files larger than this (default 1 GiB, MAX_SYNC_SIZE)"},
                   dry_run, verbose},
                  run_sync});

@@ -1,14 +1,14 @@
 // `hydrate` and `sync`: the drop-ins for the state-sync image's two scripts.
-// Both read the session's environment (SPEC §1) through the spec layer's
+// Both read the session's environment (behaviour §1) through the spec layer's
 // loader; nothing here reads a variable itself.
 #include <cstdio>
 #include <iostream>
 #include <string>
 
 #include "cli.hpp"
-#include "spec/config.hpp"
-#include "spec/env_source.hpp"
-#include "spec/env_table.hpp"
+#include "config/config.hpp"
+#include "config/env_source.hpp"
+#include "config/env_table.hpp"
 #include "workspace/signal_watch.hpp"
 #include "workspace/workspace.hpp"
 
@@ -17,10 +17,10 @@ namespace {
 
 // The variables `who` reads, from the spec layer's table (the one source of
 // truth), with their defaults; secrets are marked, never shown.
-std::string env_help(ws::spec::EnvReader who) {
+std::string env_help(ws::config::EnvReader who) {
   std::string out = "environment:\n";
-  for (const auto& v : ws::spec::kEnvVars) {
-    if (!ws::spec::reads(v.read_by, who)) continue;
+  for (const auto& v : ws::config::kEnvVars) {
+    if (!ws::config::reads(v.read_by, who)) continue;
     std::string left = "  " + std::string(v.name);
     left += std::string(left.size() < 32 ? 32 - left.size() : 1, ' ');
     out += left + std::string(v.meaning);
@@ -31,8 +31,8 @@ std::string env_help(ws::spec::EnvReader who) {
   return out;
 }
 
-ws::Result<ws::spec::Config> load_env_config() {
-  return ws::spec::load_config(ws::spec::EnvSource::from_process());
+ws::Result<ws::config::Config> load_env_config() {
+  return ws::config::load_config(ws::config::EnvSource::from_process());
 }
 
 int run_hydrate(const Args& args) {
@@ -86,23 +86,23 @@ void add_workspace_commands(std::vector<Command>& out) {
   out.push_back(Command{
       "hydrate", "[--verbose]",
       "prepare the workspace: layout, restore state from S3, clone repos and workflow",
-      "The init container's job (SPEC §3): create the workspace layout; with persistence on,\n"
+      "The init container's job (behaviour §3): create the workspace layout; with persistence on,\n"
       "check the bucket (exit 1 when it is unreachable or refuses us), download the state\n"
       "trees, clone every repo of REPOS_JSON (a failed clone is a warning naming auth,\n"
       "not-found or network), set up the workflow, then restore each saved repo's branches,\n"
       "staged and unstaged changes.\n\n" +
-          env_help(ws::spec::EnvReader::hydrate),
+          env_help(ws::config::EnvReader::hydrate),
       {{"--verbose", "", "also print debug lines"}},
       run_hydrate});
   out.push_back(Command{
       "sync", "[--once] [--state-only | --repos-only] [--verbose]",
       "persist the workspace to S3: the sidecar loop, or one cycle with --once",
-      "The sidecar's job (SPEC §5): after SYNC_INITIAL_DELAY seconds, every SYNC_INTERVAL\n"
+      "The sidecar's job (behaviour §5): after SYNC_INITIAL_DELAY seconds, every SYNC_INTERVAL\n"
       "seconds checkpoint SQLite databases in the state directory, back up every git repo\n"
       "under repos/ (every REPO_BACKUP_INTERVAL-th cycle), mirror the state directory,\n"
       "artifacts/ and file-uploads/ to S3 and write metadata.json. On SIGTERM or SIGINT: one\n"
       "last repo backup and sync, then exit 0. With persistence off it idles until signalled.\n\n" +
-          env_help(ws::spec::EnvReader::sync),
+          env_help(ws::config::EnvReader::sync),
       {{"--once", "", "run one full cycle now (repo backup included) and exit"},
        {"--state-only", "", "sync the state trees only, never back up repos"},
        {"--repos-only", "", "back up the repos only, never sync the state trees"},

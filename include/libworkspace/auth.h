@@ -1,10 +1,10 @@
 /*
  * libworkspace — auth area of the C API: the session's API bearer token and
- * its git hosting credentials (SPEC §4). See common.h for conventions.
+ * its git hosting credentials (behaviour §4). See common.h for conventions.
  *
  * Every string these calls return that is a token is a secret: the library
  * never logs it, and callers should not either. Tokens go to a host only
- * through ws_credentials_lookup, which applies SPEC §4's host scoping.
+ * through ws_credentials_lookup, which applies behaviour §4's host scoping.
  */
 #ifndef LIBWORKSPACE_AUTH_H
 #define LIBWORKSPACE_AUTH_H
@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-/* Options of the calls below. Zero fields take the defaults of SPEC §4. */
+/* Options of the calls below. Zero fields take the defaults of behaviour §4. */
 typedef struct ws_auth_options {
 	unsigned int version;          /* WS_AUTH_OPTIONS_VERSION */
 	int allow_plain_http;          /* nonzero: bearer tokens may travel over plain

@@ -1,7 +1,7 @@
 /*
  * libworkspace — git area of the C API: cloning one repository or the
  * session's workflow, and backing a repository up to / restoring it from the
- * repo-state files of SPEC §2 (repo.bundle, uncommitted.patch,
+ * repo-state files of behaviour §2 (repo.bundle, uncommitted.patch,
  * staged.patch, metadata.json). See common.h for conventions.
  *
  * Every call here blocks (network, disk) and may be run on any thread.

@@ -13,7 +13,7 @@ extern "C" {
 #endif
 
 /*
- * A session pod's resolved configuration (SPEC §1): every environment
+ * A session pod's resolved configuration (behaviour §1): every environment
  * variable of `ambient-workspace env`, validated, defaulted and sanitised.
  * Immutable once created; may be shared between threads.
  */
@@ -51,7 +51,7 @@ WS_EXTERN(int) ws_config_from_pairs(ws_config **out, const char *const *keys,
  */
 WS_EXTERN(int) ws_config_get(const ws_config *cfg, const char *name, const char **out);
 
-/* 1 when endpoint, bucket and both S3 keys are set (SPEC §1), else 0. */
+/* 1 when endpoint, bucket and both S3 keys are set (behaviour §1), else 0. */
 WS_EXTERN(int) ws_config_persistence_enabled(const ws_config *cfg);
 
 /* Frees a configuration; NULL is fine. */
@@ -101,11 +101,11 @@ WS_EXTERN(int) ws_repo_name_from_url(const char *url, char **out);
 WS_EXTERN(int) ws_name_sanitize(const char *name, char **out);
 
 /*
- * The pod plan (SPEC §6): from a CP session as JSON
+ * The pod plan (behaviour §6): from a CP session as JSON
  *   {"name", "namespace", "project"?, "id"?, "RepoURL"?, "Repos"?,
  *    "workflow"?: {"gitUrl", "branch"?, "path"?}}
  * and the CP's settings as JSON (NULL or "" for none; fields in
- * lib/spec/pod_plan.hpp and README: stateSyncImage, imagePullPolicy,
+ * lib/config/pod_plan.hpp and README: stateSyncImage, imagePullPolicy,
  * backendApiUrl, cpTokenUrl, cpTokenPublicKey, botToken, runnerStateDir,
  * projectStorage, clusterStorage, sharedMinio, secretRefs, env), writes to
  * *out the plan as JSON:

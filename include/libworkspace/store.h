@@ -75,7 +75,7 @@ typedef struct ws_sync_options {
 	 * rclone filter patterns to exclude, e.g. "*.pyc", or a directory name
 	 * followed by a slash and two stars for its contents; each applies at
 	 * any depth unless it starts with a slash. excludes == NULL
-	 * means the default: SPEC's list for mirror_up, nothing for copy_down.
+	 * means the default: the built-in exclude list for mirror_up, nothing for copy_down.
 	 * Copied during the call.
 	 */
 	const char *const *excludes;

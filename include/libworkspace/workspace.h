@@ -1,6 +1,6 @@
 /*
  * libworkspace — workspace area of the C API: what the init container and
- * the sidecar do (SPEC §3, §5). See common.h for conventions.
+ * the sidecar do (behaviour §3, §5). See common.h for conventions.
  *
  *   ws_hydrate()      prepare the workspace (layout, state down, clones,
  *                     workflow, repo-state restore); blocking.
@@ -79,7 +79,7 @@ typedef struct ws_sync_report {
 #define WS_SYNC_REPORT_INIT { WS_SYNC_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /*
- * Hydrates the workspace of `cfg` (SPEC §3). Per-repo problems are warnings
+ * Hydrates the workspace of `cfg` (behaviour §3). Per-repo problems are warnings
  * through the log callback; a broken store (unreachable, refused, no bucket)
  * or a failed state download is an error: WS_ENETWORK, WS_EAUTH,
  * WS_ENOTFOUND, WS_ESTORE, WS_EIO. With persistence off only the layout is

@@ -119,7 +119,7 @@ Result<ApiToken> fetch_cp_token(const CpTokenRequest& request, const AuthOptions
   }
 }
 
-Result<ApiToken> resolve_api_token(const spec::Config& config, const AuthOptions& options,
+Result<ApiToken> resolve_api_token(const config::Config& config, const AuthOptions& options,
                                    http::Client& client, const Logger& log) {
   if (!config.cp_token_url.empty()) {
     return fetch_cp_token({config.cp_token_url, config.cp_token_public_key, config.session_id,

@@ -1,4 +1,4 @@
-// The API bearer token of a session (SPEC §4): from the CP token endpoint
+// The API bearer token of a session (behaviour §4): from the CP token endpoint
 // when AMBIENT_CP_TOKEN_URL is set, else BOT_TOKEN.
 #pragma once
 
@@ -10,7 +10,7 @@
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "http/http.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ws::auth {
 
@@ -29,7 +29,7 @@ struct ApiToken {
 // invalid_input for a bad URL, key or session id; auth when the endpoint
 // refuses (401/403); network when it cannot be reached; protocol for any
 // other status or a malformed answer. Each names the step that failed.
-Result<ApiToken> resolve_api_token(const spec::Config& config, const AuthOptions& options,
+Result<ApiToken> resolve_api_token(const config::Config& config, const AuthOptions& options,
                                    http::Client& client, const Logger& log);
 
 // The token of the CP's 200 answer {"token": "..."}. protocol errors never

@@ -1,5 +1,5 @@
 // Knobs of the auth layer that are not session inputs (those live in
-// spec::Config): attempt counts and timeouts SPEC §4 fixes, the plain-http
+// config::Config): attempt counts and timeouts behaviour §4 fixes, the plain-http
 // escape hatch, and a sleeper so tests need not wait out real pauses.
 #pragma once
 

@@ -1,6 +1,6 @@
 // What the git layer asks when a remote wants credentials: for (protocol,
 // host), the username/token to offer, or nothing. Implementations decide
-// which host may receive which token (SPEC §4: a token goes only to its own
+// which host may receive which token (behaviour §4: a token goes only to its own
 // host, over https only); the git layer never decides that itself.
 #pragma once
 

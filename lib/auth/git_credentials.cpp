@@ -26,7 +26,7 @@ std::string percent_encode_segment(std::string_view s) {
   return out;
 }
 
-std::string credentials_url(GitHosting hosting, const spec::Config& config) {
+std::string credentials_url(GitHosting hosting, const config::Config& config) {
   std::string base = config.backend_api_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base + "/projects/" + percent_encode_segment(config.project) + "/agentic-sessions/" +
@@ -98,7 +98,7 @@ const char* outcome_name(CredentialOutcome o) noexcept {
   return "unknown";
 }
 
-CredentialResult fetch_hosting_credential(GitHosting hosting, const spec::Config& config,
+CredentialResult fetch_hosting_credential(GitHosting hosting, const config::Config& config,
                                           std::string_view api_token, const AuthOptions& options,
                                           http::Client& client, const Logger& log) {
   const std::string name = hosting_name(hosting);
@@ -151,11 +151,11 @@ CredentialResult fetch_hosting_credential(GitHosting hosting, const spec::Config
   return result;
 }
 
-bool needs_backend(const spec::Config& config) {
+bool needs_backend(const config::Config& config) {
   return !config.backend_api_url.empty() && (config.github_token.empty() || config.gitlab_token.empty());
 }
 
-GitCredentials resolve_git_credentials(const spec::Config& config, std::string_view api_token,
+GitCredentials resolve_git_credentials(const config::Config& config, std::string_view api_token,
                                        const AuthOptions& options, http::Client& client,
                                        const Logger& log) {
   auto one = [&](GitHosting hosting, const std::string& env_token) {

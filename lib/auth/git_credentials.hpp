@@ -1,4 +1,4 @@
-// Git hosting tokens of a session (SPEC §4): GITHUB_TOKEN / GITLAB_TOKEN
+// Git hosting tokens of a session (behaviour §4): GITHUB_TOKEN / GITLAB_TOKEN
 // when set, else fetched from the backend API
 //   GET <BACKEND_API_URL>/projects/<PROJECT_NAME>/agentic-sessions/<SESSION_NAME>/credentials/{github,gitlab}
 // with the API bearer token. Every way a fetch can go wrong is a distinct
@@ -12,7 +12,7 @@
 #include "auth/auth_options.hpp"
 #include "common/log.hpp"
 #include "http/http.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ws::auth {
 
@@ -60,19 +60,19 @@ CredentialResult parse_credential_answer(std::string_view body, const std::strin
 
 // Asks the backend for one hosting's credential. `api_token` may be empty
 // (then: skipped).
-CredentialResult fetch_hosting_credential(GitHosting hosting, const spec::Config& config,
+CredentialResult fetch_hosting_credential(GitHosting hosting, const config::Config& config,
                                           std::string_view api_token, const AuthOptions& options,
                                           http::Client& client, const Logger& log);
 
 // Both hostings: the environment's token, or the backend's answer.
 // `api_token` is only used when a token must be fetched.
-GitCredentials resolve_git_credentials(const spec::Config& config, std::string_view api_token,
+GitCredentials resolve_git_credentials(const config::Config& config, std::string_view api_token,
                                        const AuthOptions& options, http::Client& client,
                                        const Logger& log);
 
 // Whether resolve_git_credentials would ask the backend (so a caller knows
 // whether to resolve an API token first).
-bool needs_backend(const spec::Config& config);
+bool needs_backend(const config::Config& config);
 
 // The git identity for cloned repos: the credential's userName/email (GitHub
 // first), else "Ambient Code Bot <bot@ambient-code.local>".

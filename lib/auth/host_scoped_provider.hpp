@@ -1,5 +1,5 @@
 // The CredentialProvider the git layer asks: a token goes only to its own
-// hosts, over https only (SPEC §4; the scripts handed the GitHub token to
+// hosts, over https only (behaviour §4; the scripts handed the GitHub token to
 // any host whose name merely contained "github").
 //   GitHub (user x-access-token): github.com, its subdomains, configured hosts.
 //   GitLab (user oauth2): gitlab.com, the instanceUrl host, configured hosts.

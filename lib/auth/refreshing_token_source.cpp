@@ -4,7 +4,7 @@
 
 namespace ws::auth {
 
-RefreshingTokenSource::RefreshingTokenSource(spec::Config config, AuthOptions options, Logger log,
+RefreshingTokenSource::RefreshingTokenSource(config::Config config, AuthOptions options, Logger log,
                                              Clock now)
     : config_(std::move(config)),
       options_(std::move(options)),

@@ -24,7 +24,7 @@ class RefreshingTokenSource {
   static constexpr std::chrono::seconds kRetryFailedRefresh{30};
 
   // `now` is replaceable for tests; empty = the system clock.
-  RefreshingTokenSource(spec::Config config, AuthOptions options, Logger log, Clock now = {});
+  RefreshingTokenSource(config::Config config, AuthOptions options, Logger log, Clock now = {});
 
   // The current token, refreshed first when due. Thread-safe; concurrent
   // callers share one refresh.
@@ -33,7 +33,7 @@ class RefreshingTokenSource {
  private:
   std::chrono::system_clock::time_point now() const;
 
-  spec::Config config_;
+  config::Config config_;
   AuthOptions options_;
   Logger log_;
   Clock clock_;

@@ -21,7 +21,7 @@ void log_inferred(const InferredHosts& inferred, const Logger& log) {
 
 }  // namespace
 
-SessionCredentials resolve_session_credentials(const spec::Config& config, const AuthOptions& options,
+SessionCredentials resolve_session_credentials(const config::Config& config, const AuthOptions& options,
                                                const Logger& log) {
   SessionCredentials out;
   http::Client client(log);

@@ -23,7 +23,7 @@ struct SessionCredentials {
   GitIdentity identity;
 };
 
-SessionCredentials resolve_session_credentials(const spec::Config& config, const AuthOptions& options,
+SessionCredentials resolve_session_credentials(const config::Config& config, const AuthOptions& options,
                                                const Logger& log);
 
 }  // namespace ws::auth

@@ -43,7 +43,7 @@ bool label_mentions(std::string_view host, std::string_view word) {
 
 }  // namespace
 
-std::vector<std::string> session_https_hosts(const spec::Config& config) {
+std::vector<std::string> session_https_hosts(const config::Config& config) {
   std::vector<std::string> urls;
   for (const auto& r : config.repos) urls.push_back(r.url);
   if (config.workflow) urls.push_back(config.workflow->git_url);

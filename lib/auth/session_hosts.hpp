@@ -1,4 +1,4 @@
-// Enterprise git hosts without configuration (SPEC §4): when neither
+// Enterprise git hosts without configuration (behaviour §4): when neither
 // GITHUB_HOSTS nor GITLAB_HOSTS is set, the https hosts of the session's
 // own repo and workflow URLs may receive the token of the provider the
 // session's credentials are for. Which provider, per host:
@@ -17,13 +17,13 @@
 #include <vector>
 
 #include "auth/git_credentials.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ws::auth {
 
 // The normalised host[:port] (host_scoped_provider.hpp) of every https repo
 // and workflow URL of `config`, each once, in order.
-std::vector<std::string> session_https_hosts(const spec::Config& config);
+std::vector<std::string> session_https_hosts(const config::Config& config);
 
 struct InferredHosts {
   std::vector<std::string> github, gitlab;

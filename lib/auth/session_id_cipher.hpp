@@ -1,6 +1,6 @@
 // The bearer the CP token endpoint expects: base64(RSA-OAEP(SHA-256,
 // MGF1-SHA-256) of SESSION_ID) under the CP's public key, which is what the
-// CP's token server decrypts with its private key (SPEC §4).
+// CP's token server decrypts with its private key (behaviour §4).
 #pragma once
 
 #include <string>

@@ -5,9 +5,9 @@
 #include "capi/capi.hpp"
 #include "capi/spec_handles.hpp"
 #include "libworkspace/spec.h"
-#include "spec/pod_plan.hpp"
-#include "spec/repo_spec.hpp"
-#include "spec/sanitize.hpp"
+#include "config/pod_plan.hpp"
+#include "config/repo_spec.hpp"
+#include "config/sanitize.hpp"
 
 namespace {
 
@@ -18,11 +18,11 @@ using ws::capi::succeed;
 
 std::string_view view(const char* s) { return s == nullptr ? std::string_view() : s; }
 
-int make_config(ws_config** out, const ws::spec::EnvSource& env) {
-  auto config = ws::spec::load_config(env);
+int make_config(ws_config** out, const ws::config::EnvSource& env) {
+  auto config = ws::config::load_config(env);
   if (!config) return fail(config.error());
   auto handle = std::make_unique<ws_config>();
-  for (auto& [name, value] : ws::spec::resolved_env(*config)) handle->values.emplace(name, value);
+  for (auto& [name, value] : ws::config::resolved_env(*config)) handle->values.emplace(name, value);
   handle->config = std::move(config).value();
   *out = handle.release();
   return succeed();
@@ -33,9 +33,9 @@ int give_string(std::string_view s, char** out) {
   return succeed();
 }
 
-int give_repos(ws::Result<std::vector<ws::spec::RepoSpec>> repos, unsigned int flags, char** out) {
+int give_repos(ws::Result<std::vector<ws::config::RepoSpec>> repos, unsigned int flags, char** out) {
   if (!repos) return fail(repos.error());
-  return give_string(ws::spec::repos_to_json(*repos, (flags & WS_REPOS_WITH_NAMES) != 0), out);
+  return give_string(ws::config::repos_to_json(*repos, (flags & WS_REPOS_WITH_NAMES) != 0), out);
 }
 
 }  // namespace
@@ -47,7 +47,7 @@ int ws_config_from_env(ws_config** out) {
     int status = 0;
     if (null_arg(out, "out", &status)) return status;
     *out = nullptr;
-    return make_config(out, ws::spec::EnvSource::from_process());
+    return make_config(out, ws::config::EnvSource::from_process());
   });
 }
 
@@ -59,7 +59,7 @@ int ws_config_from_envp(ws_config** out, const char* const* envp) {
     if (null_arg(envp, "envp", &status)) return status;
     std::vector<std::string> entries;
     for (const char* const* e = envp; *e != nullptr; ++e) entries.emplace_back(*e);
-    auto env = ws::spec::EnvSource::from_entries(entries);
+    auto env = ws::config::EnvSource::from_entries(entries);
     if (!env) return fail(env.error());
     return make_config(out, *env);
   });
@@ -74,7 +74,7 @@ int ws_config_from_pairs(ws_config** out, const char* const* keys, const char* c
     if (count > 0 && (null_arg(keys, "keys", &status) || null_arg(values, "values", &status))) {
       return status;
     }
-    ws::spec::EnvSource env;
+    ws::config::EnvSource env;
     for (size_t i = 0; i < count; ++i) {
       if (keys[i] == nullptr || keys[i][0] == '\0') {
         return fail(ws::Error(ws::Errc::invalid_input,
@@ -116,7 +116,7 @@ int ws_repos_normalize(const char* repos_json, unsigned int flags, char** out) {
     if (null_arg(out, "out", &status)) return status;
     *out = nullptr;
     if (null_arg(repos_json, "repos_json", &status)) return status;
-    return give_repos(ws::spec::parse_repos_json(repos_json), flags, out);
+    return give_repos(ws::config::parse_repos_json(repos_json), flags, out);
   });
 }
 
@@ -126,7 +126,7 @@ int ws_repos_from_session(const char* repo_url, const char* repos_json, unsigned
     int status = 0;
     if (null_arg(out, "out", &status)) return status;
     *out = nullptr;
-    return give_repos(ws::spec::repos_from_session(view(repo_url), view(repos_json)), flags, out);
+    return give_repos(ws::config::repos_from_session(view(repo_url), view(repos_json)), flags, out);
   });
 }
 
@@ -136,7 +136,7 @@ int ws_repo_name_from_url(const char* url, char** out) {
     if (null_arg(out, "out", &status)) return status;
     *out = nullptr;
     if (null_arg(url, "url", &status)) return status;
-    auto name = ws::spec::repo_name_from_url(url);
+    auto name = ws::config::repo_name_from_url(url);
     if (!name) return fail(name.error());
     return give_string(*name, out);
   });
@@ -148,7 +148,7 @@ int ws_name_sanitize(const char* name, char** out) {
     if (null_arg(out, "out", &status)) return status;
     *out = nullptr;
     if (null_arg(name, "name", &status)) return status;
-    return give_string(ws::spec::sanitize_name(name), out);
+    return give_string(ws::config::sanitize_name(name), out);
   });
 }
 
@@ -158,7 +158,7 @@ int ws_pod_plan(const char* session_json, const char* settings_json, char** out)
     if (null_arg(out, "out", &status)) return status;
     *out = nullptr;
     if (null_arg(session_json, "session_json", &status)) return status;
-    auto plan = ws::spec::pod_plan_json(session_json, view(settings_json));
+    auto plan = ws::config::pod_plan_json(session_json, view(settings_json));
     if (!plan) return fail(plan.error());
     return give_string(*plan, out);
   });

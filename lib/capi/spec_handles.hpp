@@ -5,10 +5,10 @@
 #include <map>
 #include <string>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 struct ws_config {
-  ws::spec::Config config;
+  ws::config::Config config;
   // resolved_env(config), kept so ws_config_get can lend stable pointers.
   std::map<std::string, std::string, std::less<>> values;
 };

@@ -7,7 +7,7 @@
 #include "workspace/workspace.hpp"
 
 struct ws_sidecar {
-  ws::spec::Config config;
+  ws::config::Config config;
   ws::workspace::EngineOptions options;
   ws::Logger log;
   ws::workspace::StopToken stop;

@@ -19,12 +19,12 @@
 #include "git/repo_head.hpp"
 #include "git/repo_metadata.hpp"
 #include "git/stash.hpp"
-#include "spec/layout.hpp"
+#include "config/layout.hpp"
 
 namespace ws::git {
 
 namespace fs = std::filesystem;
-namespace layout = spec::layout;
+namespace layout = config::layout;
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Backing up one repository into the four repo-state files of SPEC §2
+// Backing up one repository into the four repo-state files of behaviour §2
 // (repo.bundle, uncommitted.patch, staged.patch, metadata.json), skipping the
 // work when nothing changed since the last backup.
 #pragma once

@@ -183,7 +183,7 @@ Result<CloneResult> clone_repo(const CloneOptions& options_in, const Logger& log
     cloned = clone_branch(options, options.branch, state, created, log);
     // The operator defaults `branch` to "main"; a repository whose default
     // is "master" gets its default, as the runner's own runtime clone does
-    // (SPEC §3 step 4). Only a remote that answers and lacks the branch
+    // (behaviour §3 step 4). Only a remote that answers and lacks the branch
     // falls back: any other failure is reported as it is.
     if (!cloned && cloned.error().code == Errc::not_found) {
       RemoteCallbackState probe = state;

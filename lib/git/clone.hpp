@@ -1,4 +1,4 @@
-// Cloning one repository into the workspace (SPEC §3 step 4): one branch
+// Cloning one repository into the workspace (behaviour §3 step 4): one branch
 // only, credentials from a CredentialProvider, failures classified so the
 // caller can say whether it was authentication, not-found or network.
 #pragma once

@@ -1,4 +1,4 @@
-// Which remote URLs saved state may make hydrate clone (SPEC §3 step 6).
+// Which remote URLs saved state may make hydrate clone (behaviour §3 step 6).
 // A repo-state/<repo>/metadata.json is read from the store, which someone
 // else may have written: its remoteUrl could name a local path, and cloning
 // that would copy a local repository into the workspace and, at the next

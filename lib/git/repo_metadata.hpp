@@ -1,4 +1,4 @@
-// repo-state/<repo>/metadata.json (SPEC §2): where the repo came from and
+// repo-state/<repo>/metadata.json (behaviour §2): where the repo came from and
 // what was checked out, in the scripts' field names.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Restoring one repository from its repo-state files (SPEC §3 step 6):
+// Restoring one repository from its repo-state files (behaviour §3 step 6):
 // import the bundle's branches, check out the saved branch, apply the saved
 // work-tree and index changes. Reads state written by the library and by
 // the old scripts (git bundle create --all, git diff HEAD, git diff --cached).

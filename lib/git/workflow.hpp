@@ -1,4 +1,4 @@
-// Cloning the session's workflow (SPEC §3 step 5): clone to a temporary
+// Cloning the session's workflow (behaviour §3 step 5): clone to a temporary
 // place, then keep only ACTIVE_WORKFLOW_PATH (or the whole repo, with a
 // warning, when that sub-directory is missing) as workflows/<name>.
 #pragma once

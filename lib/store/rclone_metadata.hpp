@@ -1,5 +1,5 @@
 // The metadata conventions rclone uses on S3 objects, which the scripts'
-// state and ours share (SPEC §2): the file's modification time in
+// state and ours share (behaviour §2): the file's modification time in
 // X-Amz-Meta-Mtime as seconds with a decimal fraction, and for multipart
 // uploads the whole file's MD5 in X-Amz-Meta-Md5chksum, base64.
 #pragma once

@@ -1,12 +1,12 @@
 #include <string>
 
-#include "spec/excludes.hpp"
+#include "config/excludes.hpp"
 #include "sync/sync.hpp"
 
 namespace ws::sync {
 
 const std::vector<std::string>& default_excludes() {
-  static const std::vector<std::string> list(spec::kSyncExcludes.begin(), spec::kSyncExcludes.end());
+  static const std::vector<std::string> list(config::kSyncExcludes.begin(), config::kSyncExcludes.end());
   return list;
 }
 

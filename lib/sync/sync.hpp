@@ -43,7 +43,7 @@ namespace ws::sync {
 
 namespace fs = std::filesystem;
 
-// The exclude list of SPEC §5, in rclone filter syntax.
+// The exclude list of behaviour §5, in rclone filter syntax.
 const std::vector<std::string>& default_excludes();
 
 // One file that was skipped or failed, and why.
@@ -82,7 +82,7 @@ struct MirrorOptions {
   // local root itself.
   fs::path confine_to;
   // Remote keys never deleted, even with no local file: objects a hydrate
-  // could not restore (SPEC §3 step 3). Called with full keys; may be empty.
+  // could not restore (behaviour §3 step 3). Called with full keys; may be empty.
   std::function<bool(std::string_view key)> keep_remote;
 };
 

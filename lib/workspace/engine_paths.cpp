@@ -5,12 +5,12 @@
 namespace ws::workspace {
 namespace fs = std::filesystem;
 
-fs::path cache_dir(const spec::Config& cfg, const EngineOptions& opts) {
+fs::path cache_dir(const config::Config& cfg, const EngineOptions& opts) {
   if (!opts.cache_dir.empty()) return opts.cache_dir;
   return fs::path(cfg.workspace_root) / ".libworkspace";
 }
 
-Result<std::shared_ptr<store::Store>> open_configured_store(const spec::Config& cfg,
+Result<std::shared_ptr<store::Store>> open_configured_store(const config::Config& cfg,
                                                             const EngineOptions& opts,
                                                             const Logger& log) {
   if (opts.store) return opts.store;

@@ -7,16 +7,16 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 #include "store/store.hpp"
 #include "workspace/workspace.hpp"
 
 namespace ws::workspace {
 
-std::filesystem::path cache_dir(const spec::Config& cfg, const EngineOptions& opts);
+std::filesystem::path cache_dir(const config::Config& cfg, const EngineOptions& opts);
 
 // The injected store, or one opened from cfg.s3.
-Result<std::shared_ptr<store::Store>> open_configured_store(const spec::Config& cfg,
+Result<std::shared_ptr<store::Store>> open_configured_store(const config::Config& cfg,
                                                             const EngineOptions& opts,
                                                             const Logger& log);
 

@@ -4,7 +4,7 @@
 
 namespace ws::workspace {
 
-GitAccess resolve_git_access(const spec::Config& cfg, const Logger& log) {
+GitAccess resolve_git_access(const config::Config& cfg, const Logger& log) {
   auto creds = auth::resolve_session_credentials(cfg, auth::AuthOptions{}, log);
   return GitAccess{creds.provider};
 }

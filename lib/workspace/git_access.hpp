@@ -1,5 +1,5 @@
 // What hydrate hands the git layer: the credential provider that gives each
-// host only its own token (SPEC §4). No git identity: hydrate writes none
+// host only its own token (behaviour §4). No git identity: hydrate writes none
 // into a repository (the runner sets its own globally at run time).
 #pragma once
 
@@ -7,7 +7,7 @@
 
 #include "auth/credential_provider.hpp"
 #include "common/log.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ws::workspace {
 
@@ -15,8 +15,8 @@ struct GitAccess {
   std::shared_ptr<const auth::CredentialProvider> credentials;  // null: anonymous
 };
 
-// Resolves the API token and the git tokens as SPEC §4 says. Never fails:
+// Resolves the API token and the git tokens as behaviour §4 says. Never fails:
 // every problem is a warning and hydrate goes on without that token.
-GitAccess resolve_git_access(const spec::Config& cfg, const Logger& log);
+GitAccess resolve_git_access(const config::Config& cfg, const Logger& log);
 
 }  // namespace ws::workspace

@@ -1,4 +1,4 @@
-// Hydrate (SPEC §3), in the spec's order, except that the git side (clones,
+// Hydrate (behaviour §3), in the spec's order, except that the git side (clones,
 // workflow, then Phase 2) runs while Phase 1 downloads: they share nothing,
 // and Phase 2 needs only the clones. Only a broken store (bucket check, a
 // tree that cannot be listed) fails it; every per-repo and per-object
@@ -13,7 +13,7 @@
 
 #include "common/exception_guard.hpp"
 #include "git/git.hpp"
-#include "spec/layout.hpp"
+#include "config/layout.hpp"
 #include "store/object_key.hpp"
 #include "sync/sync.hpp"
 #include "workspace/engine_paths.hpp"
@@ -27,7 +27,7 @@
 
 namespace ws::workspace {
 namespace fs = std::filesystem;
-namespace L = spec::layout;
+namespace L = config::layout;
 
 namespace {
 
@@ -55,12 +55,12 @@ bool worth_retrying(Errc c) {
 
 constexpr int kDownloadPasses = 3;
 
-// Phase 1 (SPEC §3 step 3). Only a tree that could not be listed fails it:
+// Phase 1 (behaviour §3 step 3). Only a tree that could not be listed fails it:
 // an object that still fails after the retry passes is a loud warning and
 // is recorded (unrestored_keys.hpp), so that the sidecar keeps it in the
 // store: one bad object must neither keep the pod in Init nor be deleted
 // by the next sync.
-Status download_trees(store::Store& store, const spec::Config& cfg, const fs::path& cache,
+Status download_trees(store::Store& store, const config::Config& cfg, const fs::path& cache,
                       int parallel, HydrateReport& report, const Logger& log) {
   const fs::path root(cfg.workspace_root);
   const std::string prefix = cfg.session_prefix();
@@ -129,7 +129,7 @@ Status download_trees(store::Store& store, const spec::Config& cfg, const fs::pa
   return {};
 }
 
-void clone_repos(const spec::Config& cfg, const GitAccess& access, HydrateReport& report,
+void clone_repos(const config::Config& cfg, const GitAccess& access, HydrateReport& report,
                  const Logger& log) {
   const fs::path repos = fs::path(cfg.workspace_root) / L::kReposDir;
   for (const auto& r : cfg.repos) {
@@ -155,7 +155,7 @@ void clone_repos(const spec::Config& cfg, const GitAccess& access, HydrateReport
   }
 }
 
-void clone_workflow(const spec::Config& cfg, const GitAccess& access, HydrateReport& report,
+void clone_workflow(const config::Config& cfg, const GitAccess& access, HydrateReport& report,
                     const Logger& log) {
   if (!cfg.workflow) return;
   const auto& wf = *cfg.workflow;
@@ -185,14 +185,14 @@ void clone_workflow(const spec::Config& cfg, const GitAccess& access, HydrateRep
 
 // The URLs the session names itself: saved state may clone only from kinds
 // of origin these use, besides https and ssh.
-std::vector<std::string> session_urls(const spec::Config& cfg) {
+std::vector<std::string> session_urls(const config::Config& cfg) {
   std::vector<std::string> urls;
   for (const auto& r : cfg.repos) urls.push_back(r.url);
   if (cfg.workflow) urls.push_back(cfg.workflow->git_url);
   return urls;
 }
 
-Status restore_repo_states(store::Store& store, const spec::Config& cfg, const GitAccess& access,
+Status restore_repo_states(store::Store& store, const config::Config& cfg, const GitAccess& access,
                            const fs::path& cache, HydrateReport& report, const Logger& log) {
   const std::string base = cfg.session_prefix() + std::string(L::kRepoStateDir) + "/";
   auto listed = store.list(base);
@@ -262,9 +262,9 @@ Status restore_repo_states(store::Store& store, const spec::Config& cfg, const G
 }
 
 // Layout done, persistence off: the repos and the workflow still come
-// (SPEC §3 step 1: the CP adds the init container whenever the session names
+// (behaviour §3 step 1: the CP adds the init container whenever the session names
 // repos, with or without S3); only the state steps are skipped.
-HydrateReport hydrate_without_state(const spec::Config& cfg, const Logger& log) {
+HydrateReport hydrate_without_state(const config::Config& cfg, const Logger& log) {
   HydrateReport report;
   log.info("hydrate.no_persistence",
            "persistence is off (S3_ENDPOINT, S3_BUCKET, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
@@ -276,7 +276,7 @@ HydrateReport hydrate_without_state(const spec::Config& cfg, const Logger& log) 
   return report;
 }
 
-Result<HydrateReport> hydrate_with_state(const spec::Config& cfg, const EngineOptions& opts,
+Result<HydrateReport> hydrate_with_state(const config::Config& cfg, const EngineOptions& opts,
                                          const fs::path& cache, const Logger& log) {
   HydrateReport report;
   report.persistence = true;
@@ -322,8 +322,8 @@ Result<HydrateReport> hydrate_with_state(const spec::Config& cfg, const EngineOp
   return report;
 }
 
-Result<HydrateReport> hydrate_unguarded(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
-  spec::log_input_warnings(cfg.warnings, log);
+Result<HydrateReport> hydrate_unguarded(const config::Config& cfg, const EngineOptions& opts, const Logger& log) {
+  config::log_input_warnings(cfg.warnings, log);
   WS_TRY(create_layout(LayoutOptions{fs::path(cfg.workspace_root), cfg.runner_state_dir, true}, log));
   const fs::path cache = cache_dir(cfg, opts);
   auto report = cfg.persistence_enabled() ? hydrate_with_state(cfg, opts, cache, log)
@@ -347,7 +347,7 @@ Result<HydrateReport> hydrate_unguarded(const spec::Config& cfg, const EngineOpt
 
 }  // namespace
 
-Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts, const Logger& log) {
+Result<HydrateReport> hydrate(const config::Config& cfg, const EngineOptions& opts, const Logger& log) {
   return catch_exceptions("hydrate", [&] { return hydrate_unguarded(cfg, opts, log); });
 }
 

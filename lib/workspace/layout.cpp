@@ -1,6 +1,6 @@
 #include "workspace/layout.hpp"
 
-#include "spec/layout.hpp"
+#include "config/layout.hpp"
 
 #include <unistd.h>
 
@@ -24,7 +24,7 @@ struct DirSpec {
 
 Status create_layout(const LayoutOptions& opts, const Logger& log) {
   if (opts.root.empty()) return Error(Errc::invalid_input, "workspace root is empty");
-  namespace L = spec::layout;
+  namespace L = config::layout;
   auto perms = [](mode_t m) { return static_cast<fs::perms>(m); };
   std::vector<DirSpec> dirs = {
       {opts.root / L::kReposDir, perms(L::kReposMode)},

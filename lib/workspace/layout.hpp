@@ -1,4 +1,4 @@
-// The workspace's directory layout (SPEC §2): repos/, artifacts/,
+// The workspace's directory layout (behaviour §2): repos/, artifacts/,
 // file-uploads/ and the runner's state directory (plus debug/ inside it
 // when it is .claude). Modes are set on these directories only, never
 // recursively: the scripts' `chmod -R 777` turns every tracked file

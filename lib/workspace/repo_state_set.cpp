@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "spec/layout.hpp"
+#include "config/layout.hpp"
 #include "store/digest.hpp"
 
 namespace ws::workspace {
@@ -15,8 +15,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::array<std::string_view, 4> kSetFiles = {
-    spec::layout::kRepoBundle, spec::layout::kUncommittedPatch, spec::layout::kStagedPatch,
-    spec::layout::kRepoMetadata};
+    config::layout::kRepoBundle, config::layout::kUncommittedPatch, config::layout::kStagedPatch,
+    config::layout::kRepoMetadata};
 
 std::string pending_key(std::string_view prefix, std::string_view file) {
   return std::string(prefix) + std::string(kPendingDirName) + "/" + std::string(file);

@@ -1,4 +1,4 @@
-// Uploading and downloading one repository's repo-state files (SPEC §2:
+// Uploading and downloading one repository's repo-state files (behaviour §2:
 // repo.bundle, uncommitted.patch, staged.patch, metadata.json) as a set that
 // a crash cannot tear. The four files only make sense together (the patches
 // apply to the bundle's HEAD), and S3 writes them one at a time, so:

@@ -8,11 +8,11 @@
 #include <system_error>
 #include <vector>
 
-#include "spec/layout.hpp"
+#include "config/layout.hpp"
 
 namespace ws::workspace {
 namespace fs = std::filesystem;
-namespace L = spec::layout;
+namespace L = config::layout;
 
 namespace {
 
@@ -45,7 +45,7 @@ void give_tree(const fs::path& dir, ChownTally& tally) {
 
 }  // namespace
 
-void give_workspace_to_runner(const spec::Config& cfg, const fs::path& cache, const Logger& log) {
+void give_workspace_to_runner(const config::Config& cfg, const fs::path& cache, const Logger& log) {
   if (::geteuid() != 0) {
     log.info("hydrate.ownership", "not running as root (UID " + std::to_string(::geteuid()) +
                                       "): the files keep this user as their owner");

@@ -1,4 +1,4 @@
-// Giving what hydrate wrote to the runner (SPEC §2). The init container runs
+// Giving what hydrate wrote to the runner (behaviour §2). The init container runs
 // as root, the runner and the sidecar as UID 1001 GID 0: they must be able
 // to write everything, and git refuses a repository owned by another user.
 // So, as the scripts' `chown -R 1001:0` after each phase, everything goes
@@ -11,7 +11,7 @@
 #include <filesystem>
 
 #include "common/log.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 
 namespace ws::workspace {
 
@@ -19,7 +19,7 @@ namespace ws::workspace {
 // file-uploads/, the state directory from its first segment, workflows/)
 // and the engine's own state directory `cache`. One warning when some
 // entries could not be changed; one info line when not root.
-void give_workspace_to_runner(const spec::Config& cfg, const std::filesystem::path& cache,
+void give_workspace_to_runner(const config::Config& cfg, const std::filesystem::path& cache,
                               const Logger& log);
 
 }  // namespace ws::workspace

@@ -1,4 +1,4 @@
-// The session's metadata.json (SPEC §2), written after every sync cycle:
+// The session's metadata.json (behaviour §2), written after every sync cycle:
 // {"lastSync": ISO-8601 UTC, "session", "namespace", "pathsSynced": N}.
 #pragma once
 

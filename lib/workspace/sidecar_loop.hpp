@@ -1,4 +1,4 @@
-// The sidecar's schedule (SPEC §5), independent of what a cycle does: wait
+// The sidecar's schedule (behaviour §5), independent of what a cycle does: wait
 // the initial delay, then a cycle every interval, a repo backup every Nth
 // cycle, and on a stop request one final cycle with a repo backup. A failed
 // cycle is logged and the next one retries. With persistence off the loop

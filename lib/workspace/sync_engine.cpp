@@ -1,4 +1,4 @@
-// One sync cycle (SPEC §5): checkpoint SQLite, back up repos (on schedule),
+// One sync cycle (behaviour §5): checkpoint SQLite, back up repos (on schedule),
 // mirror the three trees, write metadata.json, log a summary line. The
 // engine keeps, between cycles, the sync layer's hash cache and manifest
 // (a no-change cycle reads no file and sends no request) and the manifest
@@ -14,7 +14,7 @@
 
 #include "common/exception_guard.hpp"
 #include "git/git.hpp"
-#include "spec/layout.hpp"
+#include "config/layout.hpp"
 #include "sync/sync.hpp"
 #include "workspace/engine_paths.hpp"
 #include "workspace/repo_state_set.hpp"
@@ -28,10 +28,10 @@
 
 namespace ws::workspace {
 namespace fs = std::filesystem;
-namespace L = spec::layout;
+namespace L = config::layout;
 
 struct SyncEngine::Impl {
-  spec::Config cfg;
+  config::Config cfg;
   EngineOptions opts;
   Logger log;
   std::shared_ptr<store::Store> store;
@@ -56,7 +56,7 @@ struct SyncEngine::Impl {
   bool told_about_kept = false;
 };
 
-Result<std::unique_ptr<SyncEngine>> SyncEngine::open(const spec::Config& cfg, const EngineOptions& opts,
+Result<std::unique_ptr<SyncEngine>> SyncEngine::open(const config::Config& cfg, const EngineOptions& opts,
                                                      const Logger& log) {
   if (!cfg.persistence_enabled()) {
     return Error(Errc::invalid_input,
@@ -340,9 +340,9 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   return report;
 }
 
-Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken& stop,
+Status run_sidecar(const config::Config& cfg, const EngineOptions& opts, StopToken& stop,
                    const Logger& log, const CycleOptions& what) {
-  spec::log_input_warnings(cfg.warnings, log);
+  config::log_input_warnings(cfg.warnings, log);
   SidecarSchedule schedule;
   schedule.initial_delay = cfg.sync_initial_delay;
   schedule.interval = cfg.sync_interval;

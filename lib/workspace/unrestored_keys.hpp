@@ -1,4 +1,4 @@
-// The objects a hydrate could not restore (SPEC §3 step 3): each one stays
+// The objects a hydrate could not restore (behaviour §3 step 3): each one stays
 // in the store, and the sidecar must not delete it as "gone locally" until
 // the runner has written that path itself. The list lives in the engine's
 // state directory (`<cache>/unrestored`), one "tree<TAB>path" line per

@@ -1,4 +1,4 @@
-// The workspace layer: what the init container and the sidecar do (SPEC §3,
+// The workspace layer: what the init container and the sidecar do (behaviour §3,
 // §5), on top of spec (Config), store, sync and git. The C API, the Python
 // bindings and the CLI are thin faces over these calls.
 //
@@ -20,7 +20,7 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
-#include "spec/config.hpp"
+#include "config/config.hpp"
 #include "workspace/stop_token.hpp"
 
 namespace ws::store {
@@ -58,7 +58,7 @@ struct HydrateReport {
 // bucket check's network/auth/not_found/store, and a state tree that could
 // not be listed. With persistence off the repos and the workflow are still
 // cloned. When run as root, everything written is given to 1001:0.
-Result<HydrateReport> hydrate(const spec::Config& cfg, const EngineOptions& opts, const Logger& log);
+Result<HydrateReport> hydrate(const config::Config& cfg, const EngineOptions& opts, const Logger& log);
 
 struct CycleOptions {
   bool trees = true;         // checkpoint + mirror of the three trees + metadata.json
@@ -86,7 +86,7 @@ struct CycleReport {
 class SyncEngine {
  public:
   // Errc::invalid_input when persistence is off or the store config is bad.
-  static Result<std::unique_ptr<SyncEngine>> open(const spec::Config& cfg, const EngineOptions& opts,
+  static Result<std::unique_ptr<SyncEngine>> open(const config::Config& cfg, const EngineOptions& opts,
                                                   const Logger& log);
   ~SyncEngine();
 
@@ -109,7 +109,7 @@ class SyncEngine {
 // With persistence off it idles until `stop`. `what` limits every cycle (as
 // `sync --state-only/--repos-only`). Returns an error only when the final
 // cycle failed (the caller's exit code).
-Status run_sidecar(const spec::Config& cfg, const EngineOptions& opts, StopToken& stop,
+Status run_sidecar(const config::Config& cfg, const EngineOptions& opts, StopToken& stop,
                    const Logger& log, const CycleOptions& what = {});
 
 }  // namespace ws::workspace

@@ -50,8 +50,8 @@ struct Captured {
   }
 };
 
-ws::spec::Config cp_config(const FakeControlPlane& cp) {
-  ws::spec::Config c;
+ws::config::Config cp_config(const FakeControlPlane& cp) {
+  ws::config::Config c;
   c.session = "my-session";
   c.namespace_name = "proj";
   c.project = "proj";
@@ -210,7 +210,7 @@ TEST_CASE("without a public key the service-account token is the bearer") {
 }
 
 TEST_CASE("BOT_TOKEN is the API token when no CP token URL is set; nothing set is not_found") {
-  ws::spec::Config c;
+  ws::config::Config c;
   c.bot_token = "bot-SECRET-token";
   Captured cap;
   ws::http::Client client;

@@ -29,15 +29,15 @@ using Hosts = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("session hosts are the https hosts of the repo and workflow URLs, each once") {
-  ws::spec::Config c;
+  ws::config::Config c;
   for (const char* url : {"https://tok@GHE.corp.example/o/a.git", "https://ghe.corp.example:443/o/b",
                           "https://git.corp.example:8443/o/c", "http://plain.example/o/d",
                           "git@ssh.example:o/e.git", "ssh://git@ssh2.example/o/f", "/srv/local/g"}) {
-    ws::spec::RepoSpec r;
+    ws::config::RepoSpec r;
     r.url = url;
     c.repos.push_back(r);
   }
-  c.workflow = ws::spec::WorkflowSpec{"https://flows.example/o/wf", "main", "", "wf"};
+  c.workflow = ws::config::WorkflowSpec{"https://flows.example/o/wf", "main", "", "wf"};
   CHECK(session_https_hosts(c) == Hosts{"ghe.corp.example", "git.corp.example:8443", "flows.example"});
 }
 

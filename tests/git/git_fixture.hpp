@@ -31,7 +31,7 @@ struct FileState {
   bool operator==(const FileState&) const = default;
 };
 
-// What a restore must give back (SPEC §3 "better than the scripts").
+// What a restore must give back (behaviour §3 "better than the scripts").
 struct RepoSnapshot {
   std::string heads;        // `git for-each-ref refs/heads`
   std::string head;         // symbolic ref or "detached <sha>"

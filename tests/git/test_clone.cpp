@@ -78,7 +78,7 @@ TEST_CASE("clone fetches only the given branch, checks it out and writes no iden
   CHECK(r->branch == "feature");
   CHECK(git_sh("git symbolic-ref HEAD", dir / "repo") == "refs/heads/feature\n");
   CHECK(git_sh("git branch -r", dir / "repo") == "  origin/feature\n");
-  // A repo-local identity would override the runner's global one (SPEC §4).
+  // A repo-local identity would override the runner's global one (behaviour §4).
   CHECK(git_sh("git config --local --get-regexp '^user\\.' || true", dir / "repo").empty());
   CHECK(git_sh("git status --porcelain", dir / "repo").empty());
 }

@@ -9,8 +9,8 @@
 #include "git/clone.hpp"
 #include "git_fixture.hpp"
 #include "git_http_host.hpp"
-#include "spec/config.hpp"
-#include "spec/env_source.hpp"
+#include "config/config.hpp"
+#include "config/env_source.hpp"
 
 namespace fs = std::filesystem;
 using wsgit::git_sh;
@@ -48,10 +48,10 @@ struct PrivateHost {
 
   // The provider hydrate would build from this environment.
   ws::auth::SessionCredentials credentials(const std::string& token) const {
-    ws::spec::EnvSource env;
+    ws::config::EnvSource env;
     env.set("GITHUB_TOKEN", token);
     env.set("GITHUB_HOSTS", host_name());
-    auto cfg = ws::spec::load_config(env);
+    auto cfg = ws::config::load_config(env);
     REQUIRE(cfg);
     return ws::auth::resolve_session_credentials(*cfg, {}, {});
   }

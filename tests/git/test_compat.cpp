@@ -1,4 +1,4 @@
-// Compatibility both ways with the old scripts (SPEC §2): their state
+// Compatibility both ways with the old scripts (behaviour §2): their state
 // restores with the library, the library's state restores with plain
 // `git fetch`, `git apply`, `git apply --cached`.
 #include <doctest/doctest.h>

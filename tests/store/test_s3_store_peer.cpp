@@ -1,6 +1,6 @@
 // The store contract and the S3-only behaviours against s3rver, with rclone
 // (what the scripts use) as the independent reader and writer of the same
-// objects (SPEC §2: compatibility both ways).
+// objects (behaviour §2: compatibility both ways).
 #include <boost/json.hpp>
 
 #include <mutex>

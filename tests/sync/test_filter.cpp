@@ -91,7 +91,7 @@ TEST_CASE("malformed patterns are refused with the pattern named") {
   CHECK_FALSE(ExcludeFilter::compile({""}).ok());
 }
 
-TEST_CASE("the default list excludes SPEC's directories and files at any depth") {
+TEST_CASE("the default list excludes the contract's directories and files at any depth") {
   const auto f = filter_of(ws::sync::default_excludes());
   for (const char* d : {"repos", "node_modules", "a/node_modules", ".venv", "x/__pycache__", ".cache",
                         "target", "dist", "p/build", ".git", "debug", "a/b/.git"}) {

@@ -6,8 +6,8 @@
 #include <algorithm>
 
 #include "memory_store.hpp"
-#include "spec/config.hpp"
-#include "spec/env_source.hpp"
+#include "config/config.hpp"
+#include "config/env_source.hpp"
 #include "workspace/repo_state_set.hpp"
 #include "workspace/workspace.hpp"
 
@@ -82,7 +82,7 @@ TEST_CASE("hydrate survives a forged manifest: a warning, the files as they are,
   const std::string prefix = "n/s/repo-state/r/";
   store->objects[prefix + "repo.bundle"] = "bundle";
   store->objects[prefix + "libworkspace-set.json"] = manifest_with_size("18446744073709551616");
-  ws::spec::EnvSource env;
+  ws::config::EnvSource env;
   env.set("WORKSPACE_ROOT", (tmp / "ws").string());
   env.set("SESSION_NAME", "s");
   env.set("NAMESPACE", "n");
@@ -90,7 +90,7 @@ TEST_CASE("hydrate survives a forged manifest: a warning, the files as they are,
   env.set("S3_BUCKET", "b");
   env.set("AWS_ACCESS_KEY_ID", "k");
   env.set("AWS_SECRET_ACCESS_KEY", "very-secret");
-  auto cfg = ws::spec::load_config(env);
+  auto cfg = ws::config::load_config(env);
   REQUIRE(cfg);
   ws::workspace::EngineOptions opts;
   opts.store = store;

@@ -1,4 +1,4 @@
-// Compatibility with the state-sync image's scripts, both ways (SPEC §2):
+// Compatibility with the state-sync image's scripts, both ways (behaviour §2):
 // the scripts' procedure is replayed with their tools — rclone for S3, the
 // git CLI for bundles and patches — against the same s3rver. rclone runs
 // with --fast-list (recursive listings): s3rver 3.7.1 mis-answers delimiter

@@ -1,4 +1,4 @@
-// Crash consistency (SPEC §5, last sentence): a sync killed at any point
+// Crash consistency (behaviour §5, last sentence): a sync killed at any point
 // leaves the store in a state that hydrates to the previous workspace or the
 // new one, file by file for the state trees and as a whole for each repo.
 //
@@ -74,7 +74,7 @@ void copy_tree(const fs::path& from, const fs::path& to) {
 }
 
 // Runs one sync in a child; kill_at <= 0 means never. Returns the wait status.
-int sync_in_child(const ws::spec::Config& cfg, const fs::path& store_dir, int kill_at) {
+int sync_in_child(const ws::config::Config& cfg, const fs::path& store_dir, int kill_at) {
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {

@@ -27,7 +27,7 @@ struct Session {
   fs::path state_dir(const std::string& repo) const {
     return store_root / kBucket / "proj" / "sess-1" / "repo-state" / repo;
   }
-  ws::spec::Config config(const std::string& repos_json = "") const {
+  ws::config::Config config(const std::string& repos_json = "") const {
     std::map<std::string, std::string> extra;
     if (!repos_json.empty()) extra["REPOS_JSON"] = repos_json;
     return wsws::session_config(root, "file://" + store_root.string(), kBucket, extra);
@@ -37,12 +37,12 @@ struct Session {
       if (e.level == ws::LogLevel::warn) warnings.emplace_back(e.event, e.message);
     });
   }
-  ws::workspace::HydrateReport hydrate(const ws::spec::Config& cfg) {
+  ws::workspace::HydrateReport hydrate(const ws::config::Config& cfg) {
     auto r = ws::workspace::hydrate(cfg, {}, logger());
     REQUIRE_MESSAGE(r, (r ? "" : r.error().message));
     return *r;
   }
-  void sync(const ws::spec::Config& cfg) {
+  void sync(const ws::config::Config& cfg) {
     auto engine = ws::workspace::SyncEngine::open(cfg, {}, logger());
     REQUIRE(engine);
     auto r = (*engine)->run_cycle(true);

@@ -4,8 +4,8 @@
 #include <doctest/doctest.h>
 
 #include "memory_store.hpp"
-#include "spec/config.hpp"
-#include "spec/env_source.hpp"
+#include "config/config.hpp"
+#include "config/env_source.hpp"
 #include "workspace/repo_state_set.hpp"
 #include "workspace/workspace.hpp"
 
@@ -13,8 +13,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-ws::spec::Config config_for(const fs::path& root, bool persistence = true) {
-  ws::spec::EnvSource env;
+ws::config::Config config_for(const fs::path& root, bool persistence = true) {
+  ws::config::EnvSource env;
   env.set("WORKSPACE_ROOT", root.string());
   env.set("SESSION_NAME", "s");
   env.set("NAMESPACE", "n");
@@ -24,7 +24,7 @@ ws::spec::Config config_for(const fs::path& root, bool persistence = true) {
     env.set("AWS_ACCESS_KEY_ID", "k");
     env.set("AWS_SECRET_ACCESS_KEY", "very-secret");
   }
-  auto cfg = ws::spec::load_config(env);
+  auto cfg = ws::config::load_config(env);
   REQUIRE(cfg);
   return *cfg;
 }

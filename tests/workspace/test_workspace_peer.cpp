@@ -11,7 +11,7 @@
 
 #include "fault_proxy.hpp"
 #include "s3rver.hpp"
-#include "spec/layout.hpp"
+#include "config/layout.hpp"
 #include "store/store.hpp"
 #include "workspace/workspace.hpp"
 #include "workspace_fixture.hpp"
@@ -453,19 +453,19 @@ struct RepoOnlySession {
   wstest::S3rver s3{{kBucket}};
   wstest::FaultProxy proxy{s3.endpoint(), [](const wstest::HttpRequest&) { return std::nullopt; }};
   std::string app = wsws::make_origin(tmp / "origins", "app");
-  ws::spec::Config cfg = config({});
+  ws::config::Config cfg = config({});
   ws::workspace::CycleOptions repos_only;
 
   RepoOnlySession() {
     repos_only.trees = false;
     REQUIRE(ws::workspace::hydrate(cfg, {}, {}));
   }
-  ws::spec::Config config(const std::map<std::string, std::string>& extra) const {
+  ws::config::Config config(const std::map<std::string, std::string>& extra) const {
     std::map<std::string, std::string> env = {{"REPOS_JSON", repos_json({app})}};
     env.insert(extra.begin(), extra.end());
     return wsws::session_config(tmp / "ws", proxy.endpoint(), kBucket, env);
   }
-  std::unique_ptr<ws::workspace::SyncEngine> engine(const ws::spec::Config& c) const {
+  std::unique_ptr<ws::workspace::SyncEngine> engine(const ws::config::Config& c) const {
     auto e = ws::workspace::SyncEngine::open(c, {}, {});
     REQUIRE(e);
     return std::move(*e);

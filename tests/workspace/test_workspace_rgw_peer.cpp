@@ -20,7 +20,7 @@ namespace {
 constexpr const char* kBucket = "test-bucket";
 
 // The session's settings on the shared gateway; each case its own session.
-ws::spec::Config rgw_session(const fs::path& root, const std::string& session,
+ws::config::Config rgw_session(const fs::path& root, const std::string& session,
                              std::map<std::string, std::string> extra = {}) {
   auto& rgw = wstest::Rgw::shared();
   extra.emplace("SESSION_NAME", session);

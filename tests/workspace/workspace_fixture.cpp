@@ -79,7 +79,7 @@ void agent_files(const fs::path& root, const std::string& tag) {
   w("artifacts/sub dir/weird #name%20(1).txt", "odd " + tag);
   w("artifacts/big.bin", std::string(300000, static_cast<char>('a' + tag.size() % 26)) + tag);
   w("file-uploads/data, v2.csv", "a,b\n1," + tag + "\n");
-  // Excluded everywhere (SPEC §5).
+  // Excluded everywhere (behaviour §5).
   w("artifacts/node_modules/pkg/index.js", "junk");
   w("artifacts/__pycache__/m.cpython.pyc", "junk");
   w("file-uploads/x.pyc", "junk");
@@ -88,14 +88,14 @@ void agent_files(const fs::path& root, const std::string& tag) {
   w("artifacts/dist/out.js", "junk");
 }
 
-ws::workspace::HydrateReport hydrate_ok(const ws::spec::Config& cfg) {
+ws::workspace::HydrateReport hydrate_ok(const ws::config::Config& cfg) {
   auto r = ws::workspace::hydrate(cfg, {}, {});
   INFO((r ? "" : r.error().message));
   REQUIRE(r);
   return *r;
 }
 
-void sync_ok(const ws::spec::Config& cfg) {
+void sync_ok(const ws::config::Config& cfg) {
   auto engine = ws::workspace::SyncEngine::open(cfg, {}, {});
   REQUIRE(engine);
   auto r = (*engine)->run_cycle(true);
@@ -123,9 +123,9 @@ std::unique_ptr<ws::store::Store> open_s3rver_store(const std::string& endpoint,
   return std::move(*store);
 }
 
-ws::spec::Config session_config(const fs::path& root, const std::string& endpoint, const std::string& bucket,
+ws::config::Config session_config(const fs::path& root, const std::string& endpoint, const std::string& bucket,
                             const std::map<std::string, std::string>& extra) {
-  ws::spec::EnvSource env;
+  ws::config::EnvSource env;
   env.set("WORKSPACE_ROOT", root.string());
   env.set("SESSION_NAME", "sess-1");
   env.set("NAMESPACE", "proj");
@@ -135,7 +135,7 @@ ws::spec::Config session_config(const fs::path& root, const std::string& endpoin
   env.set("AWS_SECRET_ACCESS_KEY", "S3RVER");
   env.set("SYNC_INITIAL_DELAY", "0");
   for (const auto& [k, v] : extra) env.set(k, v);
-  auto cfg = ws::spec::load_config(env);
+  auto cfg = ws::config::load_config(env);
   INFO((cfg ? "" : cfg.error().message));
   REQUIRE(cfg);
   return *cfg;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "spec/config.hpp"
+#include "config/config.hpp"
 #include "store/store.hpp"
 #include "workspace/workspace.hpp"
 #include "support.hpp"
@@ -39,13 +39,13 @@ void agent_files(const fs::path& root, const std::string& tag);
 
 // The Config of a session at `root` on `endpoint` (S3 or file://), with
 // extra/overriding variables.
-ws::spec::Config session_config(const fs::path& root, const std::string& endpoint,
+ws::config::Config session_config(const fs::path& root, const std::string& endpoint,
                             const std::string& bucket,
                             const std::map<std::string, std::string>& extra = {});
 
 // Hydrate, or one full sync cycle (repos and trees), that must succeed.
-ws::workspace::HydrateReport hydrate_ok(const ws::spec::Config& cfg);
-void sync_ok(const ws::spec::Config& cfg);
+ws::workspace::HydrateReport hydrate_ok(const ws::config::Config& cfg);
+void sync_ok(const ws::config::Config& cfg);
 // REPOS_JSON naming `urls`, in order.
 std::string repos_json(const std::vector<std::string>& urls);
 

@@ -1,9 +1,0 @@
-#include "spec/input_warning.hpp"
-
-namespace ws::spec {
-
-void log_input_warnings(const InputWarnings& warnings, const Logger& log) {
-  for (const auto& w : warnings) log.warn(w.event, w.message);
-}
-
-}  // namespace ws::spec
