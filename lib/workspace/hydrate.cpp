@@ -22,6 +22,7 @@
 #include "workspace/layout.hpp"
 #include "workspace/repo_state_set.hpp"
 #include "workspace/runner_ownership.hpp"
+#include "workspace/restore_losses.hpp"
 #include "workspace/unrestored_keys.hpp"
 #include "workspace/workspace.hpp"
 
@@ -225,6 +226,10 @@ Status restore_repo_states(store::Store& store, const config::Config& cfg, const
       continue;
     }
     if (*source == SetSource::none) continue;
+    if (*source == SetSource::damaged) {
+      report.damaged_repo_states.push_back(name);
+      if (fs::is_empty(staging, ec)) continue;  // nothing left to restore
+    }
     git::RestoreOptions ro;
     ro.state_dir = staging;
     ro.repo = repos / name;
@@ -315,7 +320,11 @@ Result<HydrateReport> hydrate_with_state(const config::Config& cfg, const Engine
   report.workflow_ready = git_side.workflow_ready;
   report.repos_restored = git_side.repos_restored;
   report.restore_failed = git_side.restore_failed;
+  report.damaged_repo_states = git_side.damaged_repo_states;
   report.unsafe_keys += git_side.unsafe_keys;
+  if (auto st = write_restore_losses(restore_losses_record(cache), report.damaged_repo_states); !st) {
+    shared_log.warn("hydrate.losses_record", st.error().message);
+  }
   WS_TRY(trees);
   WS_TRY(repo_states);
   fs::remove_all(cache / "hydrate", ec);
@@ -337,6 +346,10 @@ Result<HydrateReport> hydrate_unguarded(const config::Config& cfg, const EngineO
                std::to_string(report->repos_cloned) + " repo(s) cloned, " +
                std::to_string(report->repos_failed) + " clone failure(s), " +
                std::to_string(report->repos_restored) + " repo state(s) restored" +
+               (report->damaged_repo_states.empty()
+                    ? ""
+                    : ", " + std::to_string(report->damaged_repo_states.size()) +
+                          " repo state(s) DAMAGED in the store, restored with losses") +
                (report->objects_unrestored > 0
                     ? ", " + std::to_string(report->objects_unrestored) + " object(s) NOT restored"
                     : "") +

@@ -21,6 +21,11 @@ std::string to_json(const SessionMetadata& m) {
   o["session"] = m.session;
   o["namespace"] = m.namespace_;
   o["pathsSynced"] = m.paths_synced;
+  if (!m.restored_with_losses.empty()) {
+    boost::json::array repos;
+    for (const auto& r : m.restored_with_losses) repos.emplace_back(r);
+    o["restoredWithLosses"] = std::move(repos);
+  }
   return boost::json::serialize(o) + "\n";
 }
 

@@ -18,6 +18,7 @@
 #include "sync/sync.hpp"
 #include "workspace/engine_paths.hpp"
 #include "workspace/repo_state_set.hpp"
+#include "workspace/restore_losses.hpp"
 #include "workspace/session_metadata.hpp"
 #include "workspace/sidecar_loop.hpp"
 #include "workspace/sqlite_checkpoint.hpp"
@@ -317,8 +318,8 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   note(std::move(trees_status));
   if (what.trees && !d.cancelled()) {
     if (report.paths_synced > 0) {
-      const SessionMetadata meta{std::chrono::system_clock::now(), d.cfg.session,
-                                 d.cfg.namespace_name, report.paths_synced};
+      const SessionMetadata meta{std::chrono::system_clock::now(), d.cfg.session, d.cfg.namespace_name,
+                                 report.paths_synced, read_restore_losses(restore_losses_record(d.cache))};
       note(d.store->put_bytes(d.cfg.session_prefix() + std::string(L::kSessionMetadataKey),
                               to_json(meta), store::PutOptions{std::nullopt, "", "application/json"}));
     }

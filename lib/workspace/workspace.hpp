@@ -50,8 +50,17 @@ struct HydrateReport {
   // Objects of the state trees that still failed after the retries: warned
   // about, kept in the store, recorded so the sidecar does not delete them.
   int objects_unrestored = 0;
+  // Repos whose saved state no longer matched its manifest: what was there
+  // was restored, the rest is lost (behaviour §3 step 6).
+  std::vector<std::string> damaged_repo_states;
   bool workflow_ready = false;
   bool persistence = false;
+
+  // Hydrate finished, but something saved or named was not brought back:
+  // a clone, an object, a repo's state (each warned about by name).
+  bool restored_with_losses() const {
+    return repos_failed > 0 || restore_failed > 0 || objects_unrestored > 0 || !damaged_repo_states.empty();
+  }
 };
 
 // Errors: invalid_input (config), io (layout, the engine's state dir), the
