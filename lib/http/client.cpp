@@ -6,6 +6,7 @@
 
 #include "http/curl_handles.hpp"
 #include "http/http.hpp"
+#include "http/loggable_url.hpp"
 #include "http/retry_schedule.hpp"
 #include "http/transfer.hpp"
 
@@ -50,12 +51,18 @@ struct Client::Impl {
 
 namespace {
 
-void pause(std::chrono::milliseconds d, const RetryPolicy& retry) {
+void pause(std::chrono::milliseconds d, const RetryPolicy& retry, const CancelToken* cancel) {
   if (retry.sleeper) {
     retry.sleeper(d);
+  } else if (cancel != nullptr) {
+    cancel->sleep_for(d);
   } else {
     std::this_thread::sleep_for(d);
   }
+}
+
+Error cancelled_before(const Request& req) {
+  return Error(Errc::cancelled, req.method + " " + loggable_url(req.url) + ": cancelled");
 }
 
 }  // namespace
@@ -69,13 +76,14 @@ const Stats& Client::stats() const { return impl_->stats; }
 
 Result<Response> Client::perform(const Request& req, const RetryPolicy& retry) {
   for (int attempt = 1;; ++attempt) {
+    if (cancel_requested(req.cancel)) return cancelled_before(req);
     Transfer transfer(req, impl_->settings, impl_->share.get());
     WS_TRY(transfer.start(impl_->easy.get()));
     const CURLcode code = curl_easy_perform(impl_->easy.get());
     auto outcome = transfer.finish(impl_->easy.get(), code);
     const auto delay = impl_->after_attempt(transfer, impl_->easy.get(), outcome, attempt, retry);
     if (!delay) return outcome;
-    pause(*delay, retry);
+    pause(*delay, retry, req.cancel);
   }
 }
 

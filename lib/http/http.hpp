@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/cancel.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/regular_file.hpp"
@@ -72,6 +73,11 @@ struct Request {
   // Abort when fewer than low_speed_bytes/s flow for low_speed_time (stall detection).
   long low_speed_bytes = 1;
   std::chrono::seconds low_speed_time{30};
+
+  // Once requested, the transfer is aborted (curl's progress callback, at
+  // least once a second even while nothing flows) and no retry starts:
+  // perform() returns Errc::cancelled. Not owned; may be null.
+  const CancelToken* cancel = nullptr;
 };
 
 struct Response {
@@ -115,7 +121,7 @@ class Client {
   // A non-2xx status is NOT an error here: the caller interprets statuses.
   // Errors are transport failures after retries: Errc::network (connect,
   // DNS, TLS, timeout, reset), Errc::io (body/response file), Errc::invalid_input (bad URL),
-  // or the error a response sink returned.
+  // Errc::cancelled (Request::cancel), or the error a response sink returned.
   Result<Response> perform(const Request& req, const RetryPolicy& retry = {});
 
   // Runs all requests concurrently, at most `parallel` at once, each with

@@ -147,6 +147,11 @@ Status Transfer::start(CURL* easy) {
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+  if (req_.cancel != nullptr) {
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, this);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+  }
 
   if (req_.method == "HEAD") {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
@@ -254,6 +259,13 @@ int Transfer::on_seek(void* self, curl_off_t offset, int origin) {
   }
   t->body_pos_ = static_cast<uint64_t>(offset);
   return CURL_SEEKFUNC_OK;
+}
+
+int Transfer::on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(self);
+  if (!t->req_.cancel->requested()) return 0;
+  t->local_error_ = Error(Errc::cancelled, t->description_ + ": cancelled");
+  return 1;
 }
 
 Result<Response> Transfer::finish(CURL* easy, CURLcode code) {

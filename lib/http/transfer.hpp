@@ -54,6 +54,7 @@ class Transfer {
   static size_t on_write(char* data, size_t size, size_t n, void* self);
   static size_t on_read(char* data, size_t size, size_t n, void* self);
   static int on_seek(void* self, curl_off_t offset, int origin);
+  static int on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 
   size_t write_body(const char* data, size_t len);
   Status open_body_file();

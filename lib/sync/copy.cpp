@@ -9,6 +9,7 @@
 
 #include "store/digest.hpp"
 #include "store/object_key.hpp"
+#include "sync/cancel_view.hpp"
 #include "sync/filter.hpp"
 #include "sync/prefix.hpp"
 #include "sync/progress.hpp"
@@ -66,7 +67,7 @@ class CopyRun {
   // Downloads the nth planned object; safe from several threads at once.
   void transfer(size_t n, const TransferBatch& batch) {
     const Planned& d = downloads_[n];
-    const bool cancelled = opts_.cancel != nullptr && opts_.cancel->load();
+    const bool cancelled = cancel_requested(opts_.cancel);
     if (cancelled || batch.outage.load()) {
       std::lock_guard lock(mu_);
       summary_.failed.push_back({d.rel, cancelled ? Errc::cancelled : Errc::network,
@@ -112,7 +113,7 @@ class CopyRun {
                                  std::to_string(summary_.transferred) + " downloaded, " +
                                  std::to_string(summary_.unchanged) + " unchanged, " +
                                  std::to_string(summary_.failed.size()) + " failed");
-    if (opts_.cancel != nullptr && opts_.cancel->load()) return Error(Errc::cancelled, "copy cancelled");
+    if (cancel_requested(opts_.cancel)) return Error(Errc::cancelled, "copy cancelled");
     return std::move(summary_);
   }
 
@@ -231,10 +232,11 @@ class CopyRun {
 std::vector<Result<SyncSummary>> copy_down_trees(store::Store& store, const std::vector<CopyTree>& trees,
                                                  const CopyOptions& opts, const Logger& log_in) {
   const Logger log = serialized(log_in);
+  const CancelView view(store, opts.cancel, opts.let_transfers_end);
   auto make = [&](size_t t) -> Result<std::unique_ptr<CopyRun>> {
     auto prefix = normalize_prefix(trees[t].key_prefix);
     if (!prefix) return std::move(prefix).error();
-    return std::make_unique<CopyRun>(store, std::move(*prefix), trees[t].local_root, opts, log);
+    return std::make_unique<CopyRun>(view.store(), std::move(*prefix), trees[t].local_root, opts, log);
   };
   return run_tree_batch<CopyRun>(trees.size(), make, opts.parallel, opts.dry_run, "download", log);
 }

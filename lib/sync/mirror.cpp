@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "store/digest.hpp"
+#include "sync/cancel_view.hpp"
 #include "sync/filter.hpp"
 #include "sync/prefix.hpp"
 #include "sync/progress.hpp"
@@ -134,7 +135,7 @@ class MirrorCycle {
   }
 
  private:
-  bool cancelled() const { return opts_.cancel != nullptr && opts_.cancel->load(); }
+  bool cancelled() const { return cancel_requested(opts_.cancel); }
   std::string key_of(const std::string& rel) const { return prefix_ + rel; }
 
   void open_state() {
@@ -374,10 +375,11 @@ class MirrorCycle {
 std::vector<Result<SyncSummary>> mirror_up_trees(store::Store& store, const std::vector<MirrorTree>& trees,
                                                  const MirrorOptions& opts, const Logger& log_in) {
   const Logger log = serialized(log_in);
+  const CancelView view(store, opts.cancel, opts.let_transfers_end);
   auto make = [&](size_t t) -> Result<std::unique_ptr<MirrorCycle>> {
     auto prefix = normalize_prefix(trees[t].key_prefix);
     if (!prefix) return std::move(prefix).error();
-    return std::make_unique<MirrorCycle>(store, trees[t].local_root, std::move(*prefix), opts, log);
+    return std::make_unique<MirrorCycle>(view.store(), trees[t].local_root, std::move(*prefix), opts, log);
   };
   return run_tree_batch<MirrorCycle>(trees.size(), make, opts.parallel, opts.dry_run, "upload", log);
 }
