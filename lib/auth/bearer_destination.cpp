@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.hpp"
+
 namespace ws::auth {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -36,7 +31,7 @@ Result<HttpUrl> parse_http_url(std::string_view what, std::string_view url) {
     return Error(Errc::invalid_input, name + " must be an absolute http(s) URL");
   }
   HttpUrl out;
-  out.scheme = lower(url.substr(0, sep));
+  out.scheme = ascii_lower(url.substr(0, sep));
   if (out.scheme != "http" && out.scheme != "https") {
     return Error(Errc::invalid_input, name + " must use http or https, not '" + out.scheme + "'");
   }
@@ -51,7 +46,7 @@ Result<HttpUrl> parse_http_url(std::string_view what, std::string_view url) {
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return Error(Errc::invalid_input, name + " has a malformed IPv6 host");
-    out.host = lower(authority.substr(1, close - 1));
+    out.host = ascii_lower(authority.substr(1, close - 1));
     authority.remove_prefix(close + 1);
     if (!authority.empty()) {
       if (authority.front() != ':') return Error(Errc::invalid_input, name + " has a malformed host");
@@ -59,7 +54,7 @@ Result<HttpUrl> parse_http_url(std::string_view what, std::string_view url) {
     }
   } else {
     const auto colon = authority.find(':');
-    out.host = lower(authority.substr(0, colon));
+    out.host = ascii_lower(authority.substr(0, colon));
     if (colon != std::string_view::npos) out.port = std::string(authority.substr(colon + 1));
   }
   if (out.host.empty()) return Error(Errc::invalid_input, name + " has no host");
@@ -70,7 +65,7 @@ Result<HttpUrl> parse_http_url(std::string_view what, std::string_view url) {
 }
 
 bool is_cluster_internal(std::string_view host) {
-  const std::string h = lower(host);
+  const std::string h = ascii_lower(host);
   return ends_with(h, ".svc") || ends_with(h, ".svc.cluster.local") || h == "localhost" ||
          ends_with(h, ".localhost") || h == "::1" || is_loopback_v4(h);
 }

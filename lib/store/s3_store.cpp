@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "common/base64.hpp"
 #include "common/redact.hpp"
 #include "store/atomic_file.hpp"
 #include "store/digest.hpp"

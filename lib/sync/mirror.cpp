@@ -12,6 +12,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "common/worker_pool.hpp"
 #include "store/digest.hpp"
 #include "sync/filter.hpp"
 #include "sync/prefix.hpp"
@@ -20,7 +21,6 @@
 #include "sync/state_db.hpp"
 #include "sync/sync.hpp"
 #include "sync/tree_batch.hpp"
-#include "sync/worker_pool.hpp"
 
 namespace ws::sync {
 namespace {

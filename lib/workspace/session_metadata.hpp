@@ -14,9 +14,6 @@ struct SessionMetadata {
   int paths_synced = 0;
 };
 
-// "2026-11-27T09:30:00Z"
-std::string iso8601_utc(std::chrono::system_clock::time_point t);
-
 std::string to_json(const SessionMetadata& m);
 
 }  // namespace ws::workspace
