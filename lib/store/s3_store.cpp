@@ -122,6 +122,8 @@ std::string S3Store::describe() const {
   return "s3 bucket '" + cfg_.bucket + "' at " + scheme_ + "://" + host_;
 }
 
+std::string S3Store::identity() const { return "s3\n" + scheme_ + "://" + host_ + "\n" + cfg_.bucket; }
+
 std::string S3Store::url(std::string_view key, std::string_view query) const {
   std::string out = scheme_ + "://";
   if (cfg_.virtual_hosted) {
