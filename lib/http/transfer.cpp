@@ -107,9 +107,7 @@ Status Transfer::open_body_file() {
 Status Transfer::start(CURL* easy) {
   easy_ = easy;
   response_ = Response();
-  response_file_.reset();
   sink_ = req_.response_sink;
-  if (sink_ == nullptr && !req_.response_file.empty()) sink_ = &response_file_.emplace(req_.response_file);
   sink_started_ = false;
   local_error_.reset();
   body_pos_ = 0;
@@ -253,14 +251,9 @@ Result<Response> Transfer::finish(CURL* easy, CURLcode code) {
     const bool success = response_.status >= 200 && response_.status <= 299;
     // An empty 2xx body still starts the sink (an empty file is a result).
     Status st = success && sink_ != nullptr && !sink_started_ ? start_sink() : Status();
-    if (st && response_file_) st = response_file_->close();
-    if (!st) {
-      if (response_file_) response_file_->discard();
-      return std::move(st).error();
-    }
+    if (!st) return std::move(st).error();
     return std::move(response_);
   }
-  if (response_file_) response_file_->discard();
   if (local_error_) return *local_error_;
   std::string detail = curl_easy_strerror(code);
   if (error_buffer_[0] != '\0' && detail != error_buffer_) detail += " (" + std::string(error_buffer_) + ")";
