@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/ascii.hpp"
+#include "common/url_authority.hpp"
 
 namespace ws::auth {
 namespace {
@@ -26,23 +27,18 @@ bool is_loopback_v4(std::string_view host) {
 
 Result<HttpUrl> parse_http_url(std::string_view what, std::string_view url) {
   const std::string name(what);
-  const auto sep = url.find("://");
-  if (sep == std::string_view::npos) {
-    return Error(Errc::invalid_input, name + " must be an absolute http(s) URL");
-  }
+  const auto parts = url_authority(url);
+  if (!parts) return Error(Errc::invalid_input, name + " must be an absolute http(s) URL");
   HttpUrl out;
-  out.scheme = ascii_lower(url.substr(0, sep));
+  out.scheme = ascii_lower(parts->scheme);
   if (out.scheme != "http" && out.scheme != "https") {
     return Error(Errc::invalid_input, name + " must use http or https, not '" + out.scheme + "'");
   }
-  const auto authority_begin = sep + 3;
-  auto authority_end = url.find_first_of("/?#", authority_begin);
-  if (authority_end == std::string_view::npos) authority_end = url.size();
-  std::string_view authority = url.substr(authority_begin, authority_end - authority_begin);
-  if (authority.find('@') != std::string_view::npos) {
+  if (parts->has_userinfo) {
     return Error(Errc::invalid_input, name + " must not carry userinfo (user:password@)");
   }
-  out.path = std::string(url.substr(authority_end));
+  std::string_view authority = parts->host_port;
+  out.path = std::string(url.substr(parts->end));
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return Error(Errc::invalid_input, name + " has a malformed IPv6 host");

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -23,15 +24,21 @@ TEST_CASE("run_parallel runs every index exactly once") {
 TEST_CASE("run_parallel never runs more than `parallel` jobs at once, and one at least") {
   for (int parallel : {-3, 0, 1, 3}) {
     CAPTURE(parallel);
+    const int expected = std::max(parallel, 1);
     std::atomic<int> running{0}, most{0};
-    run_parallel(24, parallel, [&](size_t) {
+    run_parallel(12, parallel, [&](size_t) {
       const int now = ++running;
       for (int m = most.load(); now > m && !most.compare_exchange_weak(m, now);) {
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      // Wait (boundedly) for the others, so a slow thread start cannot hide
+      // a pool that runs too few at once.
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+      while (most.load() < expected && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
       --running;
     });
-    CHECK(most.load() == std::max(parallel, 1));
+    CHECK(most.load() == expected);
   }
 }
 

@@ -115,6 +115,16 @@ void set_old_mtime(const fs::path& p, int64_t sec) {
   REQUIRE(utimensat(AT_FDCWD, p.c_str(), ts, 0) == 0);
 }
 
+// make_tree's tree under t/src, its files old enough for their hashes to be
+// cached, and options with a state database under t.
+MirrorOptions settled_tree_with_state(const wstest::TempDir& t) {
+  make_tree(t / "src");
+  for (auto p : {"a.txt", "dir/b.txt", "dir/deep/c.bin"}) set_old_mtime(t / "src" / p, 1600000000);
+  MirrorOptions o;
+  o.state_db = t / "state/sync.db";
+  return o;
+}
+
 // Records the progress calls of a transfer batch (from any thread).
 struct ProgressRecord {
   std::mutex mu;
@@ -161,10 +171,7 @@ TEST_CASE("a second mirror with a state database reads no file and sends no requ
   wstest::TempDir t("sync");
   auto inner = local_store(t);
   WrapStore st(*inner);
-  make_tree(t / "src");
-  for (auto p : {"a.txt", "dir/b.txt", "dir/deep/c.bin"}) set_old_mtime(t / "src" / p, 1600000000);
-  MirrorOptions o;
-  o.state_db = t / "state/sync.db";
+  const MirrorOptions o = settled_tree_with_state(t);
   REQUIRE(mirror_up(st, t / "src", "p", o).ok());
   CHECK(st.lists == 1);
   CHECK(st.puts == 3);
@@ -181,10 +188,7 @@ TEST_CASE("the manifest belongs to the store's identity: rewording describe() ke
   wstest::TempDir t("sync");
   auto inner = local_store(t);
   WrapStore st(*inner);
-  make_tree(t / "src");
-  for (auto p : {"a.txt", "dir/b.txt", "dir/deep/c.bin"}) set_old_mtime(t / "src" / p, 1600000000);
-  MirrorOptions o;
-  o.state_db = t / "state/sync.db";
+  const MirrorOptions o = settled_tree_with_state(t);
   REQUIRE(mirror_up(st, t / "src", "p", o).ok());
   REQUIRE(st.lists == 1);
 
