@@ -14,7 +14,6 @@
 
 #include "http/curl_handles.hpp"
 #include "http/http.hpp"
-#include "http/response_file.hpp"
 
 namespace ws::http {
 
@@ -73,9 +72,8 @@ class Transfer {
   File body_file_;
 
   Response response_;
-  // Where a 2xx body goes: the request's sink or response_file_, if either.
+  // Where a 2xx body goes, if not into response_.body.
   ResponseSink* sink_ = nullptr;
-  std::optional<ResponseFile> response_file_;
   bool sink_started_ = false;
   std::optional<Error> local_error_;  // a failure on our side of a callback
 };

@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "common/base64.hpp"
 #include "common/redact.hpp"
 #include "store/atomic_file.hpp"
 #include "store/digest.hpp"
@@ -122,6 +123,8 @@ S3Store::S3Store(StoreConfig cfg, std::string scheme, std::string host, Logger l
 std::string S3Store::describe() const {
   return "s3 bucket '" + cfg_.bucket + "' at " + scheme_ + "://" + host_;
 }
+
+std::string S3Store::identity() const { return "s3\n" + scheme_ + "://" + host_ + "\n" + cfg_.bucket; }
 
 std::string S3Store::url(std::string_view key, std::string_view query) const {
   std::string out = scheme_ + "://";

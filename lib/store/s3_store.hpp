@@ -31,6 +31,7 @@ class S3Store final : public Store {
   static Result<std::unique_ptr<Store>> open(const StoreConfig& cfg, Logger log);
 
   std::string describe() const override;
+  std::string identity() const override;
   Status check_bucket() override;
   Result<std::vector<ObjectInfo>> list(std::string_view prefix) override;
   Result<ObjectInfo> head(std::string_view key) override;

@@ -73,6 +73,13 @@ class Store {
   // "s3 bucket 'b' at http://127.0.0.1:4568" — never a secret.
   virtual std::string describe() const = 0;
 
+  // Which objects this store reaches — backend, endpoint and bucket, never a
+  // secret — as a key for what the library remembers about them (the sync's
+  // manifests, the record of an uploaded repo state). Two stores with the
+  // same identity reach the same objects; it stays the same across releases
+  // while describe() may be reworded.
+  virtual std::string identity() const = 0;
+
   // Is the bucket there and are we allowed in? Errc::auth (bad credentials),
   // Errc::not_found (no bucket), Errc::network (endpoint unreachable).
   virtual Status check_bucket() = 0;

@@ -16,9 +16,6 @@ struct SessionMetadata {
   std::vector<std::string> restored_with_losses;  // repos hydrate found damaged ("restoredWithLosses", when any)
 };
 
-// "2026-11-27T09:30:00Z"
-std::string iso8601_utc(std::chrono::system_clock::time_point t);
-
 std::string to_json(const SessionMetadata& m);
 
 }  // namespace ws::workspace

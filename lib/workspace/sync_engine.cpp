@@ -42,7 +42,7 @@ struct SyncEngine::Impl {
   std::map<std::string, SetManifest> uploaded_sets;
 
   fs::path uploaded_record(const std::string& name) const { return cache / "repo-state" / (name + ".uploaded"); }
-  std::string record_scope(const std::string& prefix) const { return store->describe() + "\t" + prefix; }
+  std::string record_scope(const std::string& prefix) const { return store->identity() + "\t" + prefix; }
   void remember_set(const std::string& name, const std::string& prefix, SetManifest manifest);
   Status forget_set(const std::string& name);
 
