@@ -107,7 +107,9 @@ Result<std::optional<WorkflowSpec>> load_workflow(const Reader& r, InputWarnings
     warnings.push_back({"config.workflow_null", "ACTIVE_WORKFLOW_GIT_URL is 'null': no workflow"});
     return std::optional<WorkflowSpec>();
   }
+  WS_TRY(check_git_url(wf.git_url, "ACTIVE_WORKFLOW_GIT_URL"));
   wf.branch = r.get("ACTIVE_WORKFLOW_BRANCH");
+  if (!wf.branch.empty()) WS_TRY(check_branch_name(wf.branch, "ACTIVE_WORKFLOW_BRANCH"));
   auto path = normalize_workflow_path(r.get("ACTIVE_WORKFLOW_PATH"), "ACTIVE_WORKFLOW_PATH", warnings);
   if (!path) return std::move(path).error();
   wf.path = std::move(*path);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "common/ascii.hpp"
 #include "common/redact.hpp"
 #include "config/json_fields.hpp"
 
@@ -54,13 +55,17 @@ Result<std::optional<RepoSpec>> parse_item(const json::value& item, const std::s
   }
   spec.url = std::string(url->get_string());
   if (spec.url.empty()) return std::optional<RepoSpec>();
+  WS_TRY(check_git_url(spec.url, where + ".url"));
 
   if (const auto* branch = obj.if_contains("branch"); branch != nullptr && !branch->is_null()) {
     if (!branch->is_string()) {
       return Error(Errc::invalid_input,
                    where + ".branch must be a string, got " + jsonf::kind_name(branch->kind()));
     }
-    if (!branch->get_string().empty()) spec.branch = std::string(branch->get_string());
+    if (!branch->get_string().empty()) {
+      spec.branch = std::string(branch->get_string());
+      WS_TRY(check_branch_name(*spec.branch, where + ".branch"));
+    }
   }
   if (const auto* ap = obj.if_contains("autoPush"); ap != nullptr && !ap->is_null()) {
     if (!ap->is_bool()) {
@@ -132,6 +137,59 @@ Result<ParsedRepos> parse_repos(std::string_view text, std::string_view source,
 }
 
 }  // namespace
+
+Status check_git_url(std::string_view url, std::string_view what) {
+  const auto refuse = [&](std::string_view why) {
+    return Error(Errc::invalid_input, std::string(what) + " '" + redact_url(url) + "' is not a git URL (" +
+                                          std::string(why) +
+                                          "; use https://..., ssh://..., git@host:org/repo.git, file://... "
+                                          "or an absolute path)");
+  };
+  for (unsigned char c : url) {
+    if (c <= ' ' || c == 0x7f) return refuse("it contains a space or a control character");
+  }
+  if (url.front() == '/') return {};
+  const auto scheme_end = url.find("://");
+  if (scheme_end != std::string_view::npos) {
+    const std::string scheme = ascii_lower(url.substr(0, scheme_end));
+    for (const char* known : {"https", "http", "ssh", "git", "file"}) {
+      if (scheme == known) {
+        if (scheme != "file" && url.size() == scheme_end + 3) return refuse("it names no host");
+        return {};
+      }
+    }
+    return refuse("unknown scheme '" + scheme + "'");
+  }
+  // scp-like: user@host:path, or host:path with a dot in the host.
+  const auto colon = url.find(':');
+  const auto slash = url.find('/');
+  if (colon != std::string_view::npos && colon > 0 && (slash == std::string_view::npos || colon < slash) &&
+      colon + 1 < url.size()) {
+    return {};
+  }
+  return refuse("no scheme, no host:path and not an absolute path");
+}
+
+Status check_branch_name(std::string_view b, std::string_view what) {
+  const auto refuse = [&](std::string_view why) {
+    return Error(Errc::invalid_input,
+                 std::string(what) + " '" + std::string(b) + "' is not a branch name git accepts (" + std::string(why) + ")");
+  };
+  for (unsigned char c : b) {
+    if (c <= ' ' || c == 0x7f) return refuse("space or control character");
+    if (std::string_view("~^:?*[\\").find(static_cast<char>(c)) != std::string_view::npos) {
+      return refuse(std::string("'") + static_cast<char>(c) + "'");
+    }
+  }
+  if (b.find("..") != std::string_view::npos) return refuse("'..'");
+  if (b.find("@{") != std::string_view::npos) return refuse("'@{'");
+  if (b.find("//") != std::string_view::npos) return refuse("'//'");
+  if (b == "@") return refuse("'@' alone");
+  if (b.front() == '-' || b.front() == '/') return refuse("starts with '-' or '/'");
+  if (b.back() == '/' || b.back() == '.' || b.ends_with(".lock")) return refuse("ends with '/', '.' or '.lock'");
+  if (b.find("/.") != std::string_view::npos || b.front() == '.') return refuse("a component starts with '.'");
+  return {};
+}
 
 Result<std::string> repo_name_from_url(std::string_view url) {
   std::string_view rest = url.substr(0, url.find_first_of("?#"));

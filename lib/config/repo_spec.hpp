@@ -30,6 +30,16 @@ struct RepoSpec {
 // (redacted).
 Result<std::string> repo_name_from_url(std::string_view url);
 
+// A git remote: scheme://host/... (https, http, ssh, git, file), scp-like
+// user@host:path, or an absolute local path; nothing with whitespace or a
+// control character. `what` names the input ("REPOS_JSON[0].url").
+Status check_git_url(std::string_view url, std::string_view what);
+
+// A branch name git accepts (git check-ref-format --branch): no space,
+// control character, '~^:?*[\', "..", "@{", "//"; not "@", not starting
+// with '-' or '/', not ending with '/', '.' or ".lock".
+Status check_branch_name(std::string_view branch, std::string_view what);
+
 // Parses a JSON array of {"url", "branch"?, "autoPush"?}. `source` names the
 // input in messages ("REPOS_JSON", "Repos"). Unknown fields are ignored.
 // Tolerated, each with a warning added to `warnings` (when given): `null`

@@ -61,9 +61,11 @@ Result<std::optional<WorkflowSpec>> session_workflow(const json::object& obj,
   if (!url) return std::move(url).error();
   if (url->empty()) return std::optional<WorkflowSpec>();
   wf.git_url = std::move(*url);
+  WS_TRY(check_git_url(wf.git_url, "session.workflow.gitUrl"));
   auto branch = jsonf::string_field(w, "branch", "session.workflow");
   if (!branch) return std::move(branch).error();
   wf.branch = branch->empty() ? "main" : std::move(*branch);
+  WS_TRY(check_branch_name(wf.branch, "session.workflow.branch"));
   auto path = jsonf::string_field(w, "path", "session.workflow");
   if (!path) return std::move(path).error();
   auto clean = normalize_workflow_path(*path, "session.workflow.path", warnings);

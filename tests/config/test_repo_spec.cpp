@@ -232,3 +232,32 @@ TEST_CASE("errors in the session's repos name Repos or RepoURL") {
   REQUIRE_FALSE(bad_url.ok());
   CHECK(bad_url.error().message.rfind("RepoURL: repo URL 'https://host/'", 0) == 0);
 }
+
+TEST_CASE("a repo URL must be one git can fetch, and a branch one git accepts, or the error names the item") {
+  using ws::config::parse_repos_json;
+  auto not_url = parse_repos_json(R"([{"url":"not a url"}])");
+  REQUIRE_FALSE(not_url);
+  CHECK(not_url.error().message.starts_with("REPOS_JSON[0].url 'not a url' is not a git URL (it contains a space"));
+  auto no_scheme = parse_repos_json(R"([{"url":"just-a-name"}])");
+  REQUIRE_FALSE(no_scheme);
+  CHECK(no_scheme.error().message.find("is not a git URL (no scheme, no host:path") != std::string::npos);
+  auto odd_scheme = parse_repos_json(R"([{"url":"ext::sh -c evil"}])");
+  REQUIRE_FALSE(odd_scheme);
+  auto gopher = parse_repos_json(R"([{"url":"gopher://h/r.git"}])");
+  REQUIRE_FALSE(gopher);
+  CHECK(gopher.error().message.find("unknown scheme 'gopher'") != std::string::npos);
+  for (const char* ok : {"https://github.com/org/app.git", "ssh://git@h/org/r", "git@github.com:org/r.git",
+                         "file:///srv/r.git", "/srv/origins/r.git", "HTTPS://H/o/r"}) {
+    CHECK_MESSAGE(parse_repos_json(std::string(R"([{"url":")") + ok + "\"}]").ok(), ok);
+  }
+  auto bad_branch = parse_repos_json(R"([{"url":"https://h/o/r.git","branch":"x y..z"}])");
+  REQUIRE_FALSE(bad_branch);
+  CHECK(bad_branch.error().message ==
+        "REPOS_JSON[0].branch 'x y..z' is not a branch name git accepts (space or control character)");
+  for (const char* b : {"a..b", "-x", "x.lock", "a/", "x~1", "a:b", "@", "a@{1}", "a//b", ".hidden"}) {
+    CHECK_FALSE_MESSAGE(parse_repos_json(std::string(R"([{"url":"https://h/o/r.git","branch":")") + b + "\"}]").ok(), b);
+  }
+  for (const char* b : {"main", "feature/x-1", "release-1.2", "user@host"}) {
+    CHECK_MESSAGE(parse_repos_json(std::string(R"([{"url":"https://h/o/r.git","branch":")") + b + "\"}]").ok(), b);
+  }
+}
