@@ -14,6 +14,7 @@
 
 #include "store/digest.hpp"
 #include "sync/filter.hpp"
+#include "sync/parts_ledger.hpp"
 #include "sync/prefix.hpp"
 #include "sync/progress.hpp"
 #include "sync/scan.hpp"
@@ -57,7 +58,12 @@ class MirrorCycle {
  public:
   MirrorCycle(store::Store& store, const fs::path& root, std::string prefix, const MirrorOptions& opts,
               const Logger& log)
-      : store_(store), root_(root), prefix_(std::move(prefix)), opts_(opts), log_(log) {}
+      : store_(store),
+        root_(root),
+        prefix_(std::move(prefix)),
+        opts_(opts),
+        log_(log),
+        parts_(opts.delta_threshold, opts.delta_part_size) {}
 
   Status prepare() {
     auto filter = ExcludeFilter::compile(opts_.excludes);
@@ -71,6 +77,7 @@ class MirrorCycle {
     summary_.skipped = scan_.skipped;
     open_state();
     WS_TRY(load_remote_view());
+    if (summary_.listed && !opts_.dry_run) abort_stale_uploads();
     hash_for_decisions();
     if (cancelled()) return Error(Errc::cancelled, "sync cancelled");
     decide();
@@ -103,13 +110,23 @@ class MirrorCycle {
     put.md5_hex = md5;
     put.source_links = Symlinks::refuse;
     const std::string key = key_of(f.rel);
-    auto st = store_.put_file(key, f.source, put);
+    uint64_t copied = 0;
+    Status st;
+    if (db_ && parts_.wants_parts(f.size)) {
+      auto up = parts_.upload(store_, key, f.source, put);
+      if (up) copied = up->bytes_copied;
+      if (!up) st = std::move(up).error();
+    } else {
+      st = store_.put_file(key, f.source, put);
+      if (st) parts_.forget(key);
+    }
     if (!st && is_store_outage(st.error().code)) batch.outage = true;
     {
       std::lock_guard lock(mu_);
       if (st) {
         ++summary_.transferred;
         summary_.bytes_transferred += f.size;
+        summary_.bytes_copied += copied;
         uploaded_.push_back({key, RemoteEntry{f.size, md5}});
       } else {
         log_.warn("sync.upload_failed", f.rel + ": " + st.error().message);
@@ -149,6 +166,18 @@ class MirrorCycle {
     scope_ = store_.describe() + "\n" + prefix_;
     auto cache = db_->load_hashes(root_key_);
     if (cache) cache_ = std::move(*cache);
+    parts_.load(*db_, scope_, store_.describe());
+  }
+
+  // Multipart uploads that a killed sync left under the prefix hold storage
+  // until aborted; the cycles that list the prefix in full look for them.
+  void abort_stale_uploads() {
+    auto aborted = store_.abort_stale_uploads(prefix_, std::chrono::system_clock::now() - opts_.stale_upload_age);
+    if (!aborted) {
+      log_.warn("sync.stale_uploads", "could not clean up unfinished uploads: " + aborted.error().message);
+    } else if (*aborted > 0) {
+      log_.info("sync.stale_uploads", "aborted " + std::to_string(*aborted) + " unfinished uploads under " + prefix_);
+    }
   }
 
   // A same-size remote object: only the hash can tell whether to upload.
@@ -339,6 +368,8 @@ class MirrorCycle {
     st = summary_.listed ? db_->replace_manifest(scope_, remote_)
                          : db_->set_trusted_cycles(scope_, trusted_cycles_);
     if (!st) log_.warn("sync.state_db", st.error().message);
+    st = parts_.save(*db_, scope_, store_.describe(), remote_);
+    if (!st) log_.warn("sync.state_db", st.error().message);
   }
 
   store::Store& store_;
@@ -361,6 +392,7 @@ class MirrorCycle {
   std::vector<size_t> uploads_;
   std::vector<std::string> extras_;
   std::vector<std::pair<std::string, RemoteEntry>> uploaded_;
+  PartsLedger parts_;
   std::mutex mu_;
 };
 
