@@ -173,6 +173,7 @@ std::vector<std::pair<std::string, std::string>> resolved_env(const Config& c) {
       {"SYNC_INITIAL_DELAY", std::to_string(c.sync_initial_delay.count())},
       {"SYNC_INTERVAL", std::to_string(c.sync_interval.count())},
       {"MAX_SYNC_SIZE", std::to_string(c.max_sync_size)},
+      {"SYNC_DELTA_THRESHOLD", std::to_string(c.delta_threshold)},
       {"REPO_BACKUP_INTERVAL", std::to_string(c.repo_backup_interval)},
       {"SYNC_SHUTDOWN_TIMEOUT", std::to_string(c.sync_shutdown_timeout.count())},
       {"LOG_FORMAT", c.log_format == LogFormat::json ? "json" : "text"},
@@ -247,6 +248,9 @@ Result<Config> load_config(const EnvSource& env) {
   auto max_size = r.size("MAX_SYNC_SIZE", 1, kMaxSyncSizeLimit);
   if (!max_size) return std::move(max_size).error();
   c.max_sync_size = *max_size;
+  auto delta = r.number("SYNC_DELTA_THRESHOLD", 0, kMaxSyncSizeLimit);
+  if (!delta) return std::move(delta).error();
+  c.delta_threshold = *delta;
   auto backup = r.number("REPO_BACKUP_INTERVAL", 1, 1000000);
   if (!backup) return std::move(backup).error();
   c.repo_backup_interval = static_cast<unsigned>(*backup);

@@ -68,6 +68,7 @@ struct Config {
   std::chrono::seconds sync_interval{60};
   std::chrono::seconds sync_shutdown_timeout{25};  // the final cycle's deadline after a stop
   uint64_t max_sync_size = 1073741824;
+  uint64_t delta_threshold = 16777216;  // SYNC_DELTA_THRESHOLD; 0 = whole-file uploads only
   unsigned repo_backup_interval = 5;
   LogFormat log_format = LogFormat::text;
 

@@ -51,4 +51,16 @@ Result<std::vector<DeleteFailure>> CancelCheckedStore::remove(const std::vector<
   return inner_.remove(keys);
 }
 
+Result<PartsUpload> CancelCheckedStore::put_file_parts(std::string_view key, const std::filesystem::path& src,
+                                                       const PutOptions& opts, const PartsOptions& parts) {
+  WS_TRY(check("uploading '" + std::string(key) + "'"));
+  return inner_.put_file_parts(key, src, opts, parts);
+}
+
+Result<size_t> CancelCheckedStore::abort_stale_uploads(std::string_view prefix,
+                                                       std::chrono::system_clock::time_point started_before) {
+  WS_TRY(check("cleaning up unfinished uploads"));
+  return inner_.abort_stale_uploads(prefix, started_before);
+}
+
 }  // namespace ws::store

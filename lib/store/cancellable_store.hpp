@@ -21,6 +21,10 @@ class CancelCheckedStore final : public Store {
   Status put_file(std::string_view key, const std::filesystem::path& src, const PutOptions& opts = {}) override;
   Status put_bytes(std::string_view key, std::string_view data, const PutOptions& opts = {}) override;
   Result<std::vector<DeleteFailure>> remove(const std::vector<std::string>& keys) override;
+  Result<PartsUpload> put_file_parts(std::string_view key, const std::filesystem::path& src, const PutOptions& opts,
+                                     const PartsOptions& parts) override;
+  Result<size_t> abort_stale_uploads(std::string_view prefix,
+                                     std::chrono::system_clock::time_point started_before) override;
 
  private:
   Status check(std::string_view what) const;

@@ -10,12 +10,17 @@
 
 namespace ws::store {
 
-std::vector<Part> plan_parts(uint64_t size, uint64_t part_size) {
+uint64_t part_size_for(uint64_t size, uint64_t part_size) {
   part_size = std::max(part_size, kMinPartSize);
   if (size > part_size * kMaxParts) {
     constexpr uint64_t mib = 1ull << 20;
     part_size = ((size + kMaxParts - 1) / kMaxParts + mib - 1) / mib * mib;
   }
+  return part_size;
+}
+
+std::vector<Part> plan_parts(uint64_t size, uint64_t part_size) {
+  part_size = part_size_for(size, part_size);
   std::vector<Part> parts;
   for (uint64_t off = 0; off < size; off += part_size) parts.push_back({off, std::min(part_size, size - off)});
   if (parts.empty()) parts.push_back({0, 0});

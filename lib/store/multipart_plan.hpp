@@ -21,8 +21,10 @@ struct Part {
 inline constexpr uint64_t kMaxParts = 10000;        // S3's limit
 inline constexpr uint64_t kMinPartSize = 5ull << 20;  // S3's minimum, last part excepted
 
-// Parts of `part_size` (at least kMinPartSize), grown in whole MiB when the
-// file would need more than kMaxParts. An empty file is one empty part.
+// The part size plan_parts uses: `part_size` (at least kMinPartSize), grown
+// in whole MiB when the file would need more than kMaxParts.
+uint64_t part_size_for(uint64_t size, uint64_t part_size);
+// Parts of part_size_for(size, part_size). An empty file is one empty part.
 std::vector<Part> plan_parts(uint64_t size, uint64_t part_size);
 
 struct PartDigests {

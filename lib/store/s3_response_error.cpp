@@ -31,6 +31,10 @@ Error s3_response_error(const http::Response& resp, std::string_view what, std::
   } else if (resp.status == 403 || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" ||
              code == "AccessDenied") {
     errc = Errc::auth;
+  } else if (resp.status == 501 || code == "NotImplemented") {
+    errc = Errc::unsupported;
+  } else if (resp.status == 412 || code == "PreconditionFailed") {
+    errc = Errc::conflict;
   }
   std::string text = std::string(what) + ": S3 answered HTTP " + std::to_string(resp.status);
   if (!code.empty()) text += " " + code;

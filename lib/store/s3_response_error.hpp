@@ -14,6 +14,8 @@ namespace ws::store {
 // 404 / NoSuchKey / NoSuchBucket / NoSuchUpload -> Errc::not_found;
 // 403 / InvalidAccessKeyId / SignatureDoesNotMatch / AccessDenied -> Errc::auth,
 // and the first two say which credential setting to check;
+// 501 / NotImplemented -> Errc::unsupported; 412 / PreconditionFailed
+// (a copy's source no longer matches) -> Errc::conflict;
 // anything else -> Errc::store. `what` names the operation and key.
 Error s3_response_error(const http::Response& resp, std::string_view what, std::string_view access_key,
                         std::string_view secret_key);

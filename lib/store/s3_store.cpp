@@ -3,11 +3,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <cstring>
-#include <mutex>
-#include <thread>
 #include <unordered_set>
 
 #include "common/base64.hpp"
@@ -16,6 +11,7 @@
 #include "store/digest.hpp"
 #include "store/multipart_plan.hpp"
 #include "store/rclone_metadata.hpp"
+#include "store/s3_request.hpp"
 #include "store/s3_response_error.hpp"
 #include "store/s3_xml.hpp"
 
@@ -24,19 +20,11 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kDeleteBatch = 1000;
-// SHA-256 of the empty body every GET, HEAD and DELETE signs.
-constexpr std::string_view kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-// Data transfers are bounded by stall detection, not by a total time.
-constexpr std::chrono::hours kTransferTimeout{12};
-// How long a multipart abort may take once the caller has cancelled.
-constexpr std::chrono::milliseconds kAbortAfterCancelTimeout{500};
 
 std::string base64_md5(std::string_view md5_hex_text) {
   auto raw = from_hex(md5_hex_text);
   return raw ? base64_encode(*raw) : std::string();
 }
-
-bool is_2xx(const http::Response& r) { return r.status >= 200 && r.status < 300; }
 
 // Fills size/etag/md5/mtime from GET or HEAD response headers.
 ObjectInfo info_from_headers(std::string key, const http::Response& resp) {
@@ -87,12 +75,6 @@ class DownloadSink final : public http::ResponseSink {
   Digest md5_ = Digest::md5();
   uint64_t size_ = 0;
 };
-
-// An empty key would address the bucket itself (PUT /bucket/ creates one).
-Status check_key(std::string_view key) {
-  if (key.empty()) return Error(Errc::invalid_input, "key: empty (an object key is required)");
-  return {};
-}
 
 }  // namespace
 
@@ -154,6 +136,13 @@ Result<http::Response> S3Store::send(http::Request req, std::string_view payload
   return resp;
 }
 
+Result<http::Response> S3Store::call(http::Request req, std::string_view payload_hash, std::string_view what) {
+  auto resp = send(std::move(req), payload_hash, what);
+  if (!resp) return resp;
+  if (resp->status < 200 || resp->status >= 300) return answer_error(*resp, what);
+  return resp;
+}
+
 Error S3Store::answer_error(const http::Response& resp, std::string_view what) const {
   return s3_response_error(resp, std::string(what) + " (" + describe() + ")", cfg_.access_key, cfg_.secret_key);
 }
@@ -161,9 +150,8 @@ Error S3Store::answer_error(const http::Response& resp, std::string_view what) c
 Status S3Store::check_bucket() {
   http::Request req;
   req.url = url("", "list-type=2&max-keys=0");
-  auto resp = send(std::move(req), kEmptySha256, "checking bucket '" + cfg_.bucket + "'");
+  auto resp = call(std::move(req), kEmptySha256, "checking bucket '" + cfg_.bucket + "'");
   if (!resp) return std::move(resp).error();
-  if (!is_2xx(*resp)) return answer_error(*resp, "checking bucket '" + cfg_.bucket + "'");
   return {};
 }
 
@@ -185,9 +173,8 @@ Result<std::vector<ObjectInfo>> S3Store::list(std::string_view prefix) {
     if (!token.empty()) query += "&continuation-token=" + uri_encode(token, false);
     http::Request req;
     req.url = url("", query);
-    auto resp = send(std::move(req), kEmptySha256, what);
+    auto resp = call(std::move(req), kEmptySha256, what);
     if (!resp) return std::move(resp).error();
-    if (!is_2xx(*resp)) return answer_error(*resp, what);
     auto page = parse_list_objects_v2(resp->body);
     if (!page) return std::move(page).error().context(what);
     for (auto& o : page->objects) {
@@ -217,9 +204,8 @@ Result<ObjectInfo> S3Store::head(std::string_view key) {
   http::Request req;
   req.method = "HEAD";
   req.url = url(key, "");
-  auto resp = send(std::move(req), kEmptySha256, what);
+  auto resp = call(std::move(req), kEmptySha256, what);
   if (!resp) return std::move(resp).error();
-  if (!is_2xx(*resp)) return answer_error(*resp, what);
   return info_from_headers(std::string(key), *resp);
 }
 
@@ -233,9 +219,8 @@ Result<ObjectInfo> S3Store::get_file(std::string_view key, const fs::path& dest)
   req.url = url(key, "");
   req.response_sink = &body;
   req.timeout = kTransferTimeout;
-  auto resp = send(std::move(req), kEmptySha256, what);
+  auto resp = call(std::move(req), kEmptySha256, what);
   if (!resp) return std::move(resp).error();
-  if (!is_2xx(*resp)) return answer_error(*resp, what);
   auto info = info_from_headers(std::string(key), *resp);
   if (body.size() != info.size) {
     return Error(Errc::protocol,
@@ -258,9 +243,8 @@ Result<std::string> S3Store::get_bytes(std::string_view key) {
   http::Request req;
   req.url = url(key, "");
   req.timeout = kTransferTimeout;
-  auto resp = send(std::move(req), kEmptySha256, what);
+  auto resp = call(std::move(req), kEmptySha256, what);
   if (!resp) return std::move(resp).error();
-  if (!is_2xx(*resp)) return answer_error(*resp, what);
   return std::move(resp->body);
 }
 
@@ -272,13 +256,12 @@ Status S3Store::put_bytes(std::string_view key, std::string_view data, const Put
   req.url = url(key, "");
   req.body = std::string(data);
   req.timeout = kTransferTimeout;
-  req.headers.push_back({"Content-Type", opts.content_type.empty() ? "application/octet-stream" : opts.content_type});
+  req.headers.push_back({"Content-Type", content_type_or_default(opts.content_type)});
   req.headers.push_back({"Content-MD5", base64_md5(opts.md5_hex.empty() ? md5_hex(data) : opts.md5_hex)});
   if (data.empty()) req.headers.push_back({"Content-Length", "0"});
   if (opts.mtime) req.headers.push_back({std::string(kMtimeHeader), format_mtime(*opts.mtime)});
-  auto resp = send(std::move(req), sha256_hex(data), what);
+  auto resp = call(std::move(req), sha256_hex(data), what);
   if (!resp) return std::move(resp).error();
-  if (!is_2xx(*resp)) return answer_error(*resp, what);
   return {};
 }
 
@@ -306,127 +289,12 @@ Status S3Store::put_single(std::string_view key, const fs::path& src, double mti
   req.body_file = src;
   req.body_file_links = opts.source_links;
   req.timeout = kTransferTimeout;
-  req.headers.push_back({"Content-Type", opts.content_type.empty() ? "application/octet-stream" : opts.content_type});
+  req.headers.push_back({"Content-Type", content_type_or_default(opts.content_type)});
   req.headers.push_back({"Content-MD5", base64_md5(md5)});
   req.headers.push_back({std::string(kMtimeHeader), format_mtime(mtime)});
-  auto resp = send(std::move(req), kUnsignedPayload, what);
+  auto resp = call(std::move(req), kUnsignedPayload, what);
   if (!resp) return std::move(resp).error();
-  if (!is_2xx(*resp)) return answer_error(*resp, what);
   return {};
-}
-
-Status S3Store::put_multipart(std::string_view key, const fs::path& src, uint64_t size, double mtime,
-                              const PutOptions& opts) {
-  const std::string what = "uploading '" + std::string(key) + "' in parts";
-  const auto parts = plan_parts(size, cfg_.part_size);
-  PartDigests digests;
-  if (opts.md5_hex.empty()) {
-    auto d = md5_of_parts(src, parts, opts.source_links);
-    if (!d) return std::move(d).error().context(what);
-    digests = std::move(*d);
-  } else {
-    auto raw = from_hex(opts.md5_hex);
-    if (!raw) return Error(Errc::invalid_input, what + ": md5_hex is not hex");
-    digests.whole_md5 = *raw;
-  }
-
-  http::Request init;
-  init.method = "POST";
-  init.url = url(key, "uploads");
-  init.headers.push_back({"Content-Type", opts.content_type.empty() ? "application/octet-stream" : opts.content_type});
-  init.headers.push_back({std::string(kMtimeHeader), format_mtime(mtime)});
-  init.headers.push_back({std::string(kMd5chksumHeader), base64_encode(digests.whole_md5)});
-  auto started = send(std::move(init), kEmptySha256, what);
-  if (!started) return std::move(started).error();
-  if (!is_2xx(*started)) return answer_error(*started, what);
-  auto upload_id = parse_upload_id(started->body);
-  if (!upload_id) return std::move(upload_id).error().context(what);
-  const std::string id_query = "uploadId=" + uri_encode(*upload_id, false);
-
-  // Workers take parts in order; each signs just before sending, so a long
-  // upload never sends a stale signature.
-  std::vector<std::string> etags(parts.size());
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex error_mu;
-  Error first_error;
-  auto worker = [&] {
-    while (!failed) {
-      const size_t i = next++;
-      if (i >= parts.size()) return;
-      const std::string part_what = what + ", part " + std::to_string(i + 1) + "/" + std::to_string(parts.size());
-      http::Request req;
-      req.method = "PUT";
-      req.url = url(key, "partNumber=" + std::to_string(i + 1) + "&" + id_query);
-      req.body_file = src;
-      req.body_file_links = opts.source_links;
-      req.body_offset = parts[i].offset;
-      req.body_length = parts[i].length;
-      req.timeout = kTransferTimeout;
-      if (!digests.part_md5.empty()) req.headers.push_back({"Content-MD5", base64_encode(digests.part_md5[i])});
-      if (parts[i].length == 0) req.headers.push_back({"Content-Length", "0"});
-      auto resp = send(std::move(req), kUnsignedPayload, part_what);
-      std::optional<Error> err;
-      if (!resp) {
-        err = std::move(resp).error();
-      } else if (!is_2xx(*resp)) {
-        err = answer_error(*resp, part_what);
-      } else if (auto etag = resp->header("ETag")) {
-        etags[i] = *etag;
-      } else {
-        err = Error(Errc::protocol, part_what + ": S3 accepted a part without an ETag");
-      }
-      if (err) {
-        std::lock_guard lock(error_mu);
-        if (!failed.exchange(true)) first_error = std::move(*err);
-        return;
-      }
-    }
-  };
-  const size_t workers = std::clamp<size_t>(static_cast<size_t>(std::max(cfg_.part_parallelism, 1)), 1, parts.size());
-  {
-    std::vector<std::jthread> threads;
-    for (size_t w = 0; w < workers; ++w) threads.emplace_back(worker);
-  }
-
-  Status result;
-  if (failed) {
-    result = std::move(first_error);
-  } else {
-    const auto body = complete_multipart_body(etags);
-    http::Request complete;
-    complete.method = "POST";
-    complete.url = url(key, id_query);
-    complete.body = body;
-    complete.timeout = kTransferTimeout;  // S3 may take long to assemble large objects
-    complete.headers.push_back({"Content-Type", "application/xml"});
-    auto resp = send(std::move(complete), sha256_hex(body), what);
-    if (!resp) {
-      result = std::move(resp).error();
-    } else if (!is_2xx(*resp) || parse_error_document(resp->body)) {
-      // S3 can answer 200 and still fail the completion in the body.
-      result = answer_error(*resp, what + " (completing)");
-    } else {
-      return {};
-    }
-  }
-  http::Request abort;
-  abort.method = "DELETE";
-  abort.url = url(key, id_query);
-  // After a cancel the abort still goes out, but briefly: the caller is
-  // waiting, and the bucket's lifecycle rules clean up what it misses.
-  http::RetryPolicy abort_retry;
-  if (cancel_requested(cancel_)) {
-    abort.timeout = kAbortAfterCancelTimeout;
-    abort.connect_timeout = kAbortAfterCancelTimeout;
-    abort_retry.max_attempts = 1;
-  }
-  auto aborted = send(std::move(abort), kEmptySha256, what + " (aborting)", false, abort_retry);
-  if (!aborted || !is_2xx(*aborted)) {
-    log_.warn("store.abort_failed", "could not abort the failed multipart upload of '" + std::string(key) +
-                                        "'; the bucket's lifecycle rules must clean it up");
-  }
-  return result;
 }
 
 Result<std::vector<DeleteFailure>> S3Store::remove_batch(const std::vector<std::string>& keys, size_t begin,
@@ -441,9 +309,8 @@ Result<std::vector<DeleteFailure>> S3Store::remove_batch(const std::vector<std::
   auto digest = Digest::md5();
   digest.update(body);
   req.headers.push_back({"Content-MD5", base64_encode(digest.finish())});
-  auto resp = send(std::move(req), sha256_hex(body), what);
+  auto resp = call(std::move(req), sha256_hex(body), what);
   if (!resp) return std::move(resp).error();
-  if (!is_2xx(*resp)) return answer_error(*resp, what);
   auto failures = parse_delete_result(resp->body);
   if (!failures) return std::move(failures).error().context(what);
   return failures;

@@ -170,6 +170,36 @@ Result<std::string> parse_upload_id(std::string_view xml) {
   return id;
 }
 
+Result<std::string> parse_result_etag(std::string_view xml, std::string_view root) {
+  auto tree = parse(xml, root);
+  if (!tree) return std::move(tree).error();
+  auto etag = unquote_etag(tree->get<std::string>(std::string(root) + ".ETag", ""));
+  if (etag.empty()) return Error(Errc::protocol, "S3 answered a " + std::string(root) + " without an ETag");
+  return etag;
+}
+
+Result<UploadsPage> parse_list_multipart_uploads(std::string_view xml) {
+  auto tree = parse(xml, "ListMultipartUploadsResult");
+  if (!tree) return std::move(tree).error();
+  const auto root = tree->get_child_optional("ListMultipartUploadsResult");
+  if (!root) return Error(Errc::protocol, "S3 listed uploads without a ListMultipartUploadsResult element");
+  UploadsPage page;
+  page.truncated = root->get<std::string>("IsTruncated", "false") == "true";
+  page.next_key_marker = root->get<std::string>("NextKeyMarker", "");
+  page.next_upload_id_marker = root->get<std::string>("NextUploadIdMarker", "");
+  for (const auto& [name, node] : *root) {
+    if (name != "Upload") continue;
+    PendingUpload u{node.get<std::string>("Key", ""), node.get<std::string>("UploadId", ""),
+                    node.get<std::string>("Initiated", "")};
+    if (u.key.empty() || u.upload_id.empty()) return Error(Errc::protocol, "S3 listed an upload without Key or UploadId");
+    page.uploads.push_back(std::move(u));
+  }
+  if (page.truncated && page.next_key_marker.empty()) {
+    return Error(Errc::protocol, "S3's upload listing is truncated but has no NextKeyMarker");
+  }
+  return page;
+}
+
 Result<std::vector<DeleteFailure>> parse_delete_result(std::string_view xml) {
   auto tree = parse(xml, "DeleteResult");
   if (!tree) return std::move(tree).error();

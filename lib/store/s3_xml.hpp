@@ -31,6 +31,17 @@ std::optional<S3ErrorDocument> parse_error_document(std::string_view xml);
 // InitiateMultipartUploadResult -> UploadId.
 Result<std::string> parse_upload_id(std::string_view xml);
 
+// CopyPartResult (UploadPartCopy) or CompleteMultipartUploadResult -> the
+// ETag without quotes; Errc::protocol when the document has none.
+Result<std::string> parse_result_etag(std::string_view xml, std::string_view root);
+
+struct UploadsPage {
+  std::vector<PendingUpload> uploads;
+  bool truncated = false;
+  std::string next_key_marker, next_upload_id_marker;
+};
+Result<UploadsPage> parse_list_multipart_uploads(std::string_view xml);
+
 // DeleteResult -> the keys S3 could not delete, with "Code: Message".
 Result<std::vector<DeleteFailure>> parse_delete_result(std::string_view xml);
 

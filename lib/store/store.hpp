@@ -8,6 +8,7 @@
 // Every method is safe to call from several threads at once.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -45,6 +46,42 @@ struct PutOptions {
 struct DeleteFailure {
   std::string key;
   std::string message;           // S3 error code and message
+};
+
+// What an upload in fixed-size parts left on the server: enough for the next
+// upload of the changed file to copy its unchanged parts on the server
+// (UploadPartCopy) instead of sending them again.
+struct PartsRecord {
+  std::string etag;                   // the object's ETag, without quotes
+  uint64_t size = 0;                  // the object's size
+  uint64_t part_size = 0;             // every part but the last is this long
+  std::vector<std::string> part_md5;  // lower-case hex, one per part
+};
+
+// S3's smallest part (the last excepted), and the delta uploads' part size:
+// the smaller the part, the fewer unchanged bytes a change drags along.
+inline constexpr uint64_t kDeltaPartSize = 5ull << 20;
+
+struct PartsOptions {
+  uint64_t part_size = kDeltaPartSize;
+  // The current object's record (a previous put_file_parts of this key);
+  // nullptr, or copy false (the server refuses UploadPartCopy), sends every part.
+  const PartsRecord* base = nullptr;
+  bool copy = true;
+};
+
+struct PartsUpload {
+  PartsRecord record;             // etag empty: nothing to reuse next time
+  uint64_t bytes_sent = 0;        // body bytes sent, failed attempts included
+  uint64_t bytes_copied = 0;      // copied on the server from the previous object
+  bool copy_unsupported = false;  // the server answered UploadPartCopy with NotImplemented
+};
+
+// A multipart upload that was started and never completed or aborted.
+struct PendingUpload {
+  std::string key;
+  std::string upload_id;
+  std::string initiated;  // ISO-8601, as the server wrote it
 };
 
 // 10,000 pages of 1,000 keys: ten million objects under one prefix.
@@ -106,6 +143,24 @@ class Store {
                           const PutOptions& opts = {}) = 0;
   virtual Status put_bytes(std::string_view key, std::string_view data,
                            const PutOptions& opts = {}) = 0;
+
+  // put_file in parts of `parts.part_size`, recording each part's MD5. With
+  // a base record, the parts whose MD5 and length are unchanged are copied
+  // on the server from the current object, guarded by its ETag
+  // (x-amz-copy-source-if-match), and only the others are sent. When the
+  // server refuses the copy (NotImplemented) or the object is no longer the
+  // base (412), the whole file is sent instead. The object and its metadata
+  // are those put_file writes; the old object stays whole until the upload
+  // completes. Backends without parts: put_file, and no record.
+  virtual Result<PartsUpload> put_file_parts(std::string_view key, const std::filesystem::path& src,
+                                             const PutOptions& opts, const PartsOptions& parts);
+
+  // Aborts the multipart uploads under `prefix` that the server says were
+  // started before `started_before`: what a killed upload left behind.
+  // Returns how many were aborted. Backends without multipart uploads
+  // have none.
+  virtual Result<size_t> abort_stale_uploads(std::string_view prefix,
+                                             std::chrono::system_clock::time_point started_before);
 
   // Deletes in batches (S3 DeleteObjects, 1000 a request); per-key failures
   // are returned, a transport failure is an error.

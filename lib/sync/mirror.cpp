@@ -16,6 +16,7 @@
 #include "store/digest.hpp"
 #include "sync/cancel_view.hpp"
 #include "sync/filter.hpp"
+#include "sync/parts_ledger.hpp"
 #include "sync/prefix.hpp"
 #include "sync/progress.hpp"
 #include "sync/scan.hpp"
@@ -54,7 +55,12 @@ class MirrorCycle {
  public:
   MirrorCycle(store::Store& store, const fs::path& root, std::string prefix, const MirrorOptions& opts,
               const Logger& log)
-      : store_(store), root_(root), prefix_(std::move(prefix)), opts_(opts), log_(log) {}
+      : store_(store),
+        root_(root),
+        prefix_(std::move(prefix)),
+        opts_(opts),
+        log_(log),
+        parts_(opts.delta_threshold, opts.delta_part_size) {}
 
   Status prepare() {
     auto filter = ExcludeFilter::compile(opts_.excludes, opts_.filter_rules);
@@ -67,7 +73,9 @@ class MirrorCycle {
     summary_.bytes = scan_.bytes;
     summary_.skipped = scan_.skipped;
     state_ = open_tree_state(opts_.state_db, root_, store_, prefix_, log_);
+    if (state_.db) parts_.load(*state_.db, state_.scope, store_.identity());
     WS_TRY(load_remote_view());
+    if (summary_.listed && !opts_.dry_run) abort_stale_uploads();
     hash_for_decisions();
     if (cancelled()) return Error(Errc::cancelled, "sync cancelled");
     decide();
@@ -100,13 +108,23 @@ class MirrorCycle {
     put.md5_hex = md5;
     put.source_links = Symlinks::refuse;
     const std::string key = key_of(f.rel);
-    auto st = store_.put_file(key, f.source, put);
+    uint64_t copied = 0;
+    Status st;
+    if (state_.db && parts_.wants_parts(f.size)) {
+      auto up = parts_.upload(store_, key, f.source, put);
+      if (up) copied = up->bytes_copied;
+      if (!up) st = std::move(up).error();
+    } else {
+      st = store_.put_file(key, f.source, put);
+      if (st) parts_.forget(key);
+    }
     if (!st && is_store_outage(st.error().code)) batch.outage = true;
     {
       std::lock_guard lock(mu_);
       if (st) {
         ++summary_.transferred;
         summary_.bytes_transferred += f.size;
+        summary_.bytes_copied += copied;
         uploaded_.push_back({key, RemoteEntry{f.size, md5}});
       } else {
         log_.warn("sync.upload_failed", f.rel + ": " + st.error().message);
@@ -133,6 +151,17 @@ class MirrorCycle {
  private:
   bool cancelled() const { return cancel_requested(opts_.cancel); }
   std::string key_of(const std::string& rel) const { return prefix_ + rel; }
+
+  // Multipart uploads that a killed sync left under the prefix hold storage
+  // until aborted; the cycles that list the prefix in full look for them.
+  void abort_stale_uploads() {
+    auto aborted = store_.abort_stale_uploads(prefix_, std::chrono::system_clock::now() - opts_.stale_upload_age);
+    if (!aborted) {
+      log_.warn("sync.stale_uploads", "could not clean up unfinished uploads: " + aborted.error().message);
+    } else if (*aborted > 0) {
+      log_.info("sync.stale_uploads", "aborted " + std::to_string(*aborted) + " unfinished uploads under " + prefix_);
+    }
+  }
 
   // A same-size remote object: only the hash can tell whether to upload.
   bool hash_decides(const LocalFile& f) const {
@@ -325,6 +354,8 @@ class MirrorCycle {
     st = summary_.listed ? state_.db->replace_manifest(state_.scope, remote_)
                          : state_.db->set_trusted_cycles(state_.scope, trusted_cycles_);
     if (!st) log_.warn("sync.state_db", st.error().message);
+    st = parts_.save(*state_.db, state_.scope, store_.identity(), remote_);
+    if (!st) log_.warn("sync.state_db", st.error().message);
   }
 
   store::Store& store_;
@@ -345,6 +376,7 @@ class MirrorCycle {
   std::vector<size_t> uploads_;
   std::vector<std::string> extras_;
   std::vector<std::pair<std::string, RemoteEntry>> uploaded_;
+  PartsLedger parts_;
   std::mutex mu_;
 };
 

@@ -8,7 +8,7 @@ namespace {
 
 // Bumped when the schema changes incompatibly: an older file is rebuilt
 // (it is only a cache).
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS file_hash(
@@ -19,6 +19,11 @@ CREATE TABLE IF NOT EXISTS manifest_scope(
 CREATE TABLE IF NOT EXISTS manifest(
   scope TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL, md5 TEXT NOT NULL,
   PRIMARY KEY(scope, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS upload_parts(
+  scope TEXT NOT NULL, key TEXT NOT NULL, etag TEXT NOT NULL, size INTEGER NOT NULL,
+  part_size INTEGER NOT NULL, part_md5 TEXT NOT NULL, PRIMARY KEY(scope, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS store_refusal(
+  store TEXT NOT NULL, request TEXT NOT NULL, PRIMARY KEY(store, request)) WITHOUT ROWID;
 )sql";
 
 std::string column_text(sqlite3_stmt* s, int i) {
@@ -105,7 +110,8 @@ Result<StateDb> StateDb::open(const std::filesystem::path& file) {
   version->reset();
   if (current != kSchemaVersion) {
     WS_TRY(db.exec("DROP TABLE IF EXISTS file_hash; DROP TABLE IF EXISTS manifest_scope;"
-                   " DROP TABLE IF EXISTS manifest;"));
+                   " DROP TABLE IF EXISTS manifest; DROP TABLE IF EXISTS upload_parts;"
+                   " DROP TABLE IF EXISTS store_refusal;"));
     WS_TRY(db.exec(kSchema));
     WS_TRY(db.exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str()));
   }
@@ -242,6 +248,71 @@ Status StateDb::set_trusted_cycles(const std::string& scope, int cycles) {
   sqlite3_bind_int(st->get(), 1, cycles);
   bind_text(st->get(), 2, scope);
   if (sqlite3_step(st->get()) != SQLITE_DONE) return sql_error("writing the manifest");
+  return {};
+}
+
+Result<PartsRecords> StateDb::load_parts(const std::string& scope) {
+  auto st = prepare("SELECT key, etag, size, part_size, part_md5 FROM upload_parts WHERE scope = ?");
+  if (!st) return std::move(st).error();
+  bind_text(st->get(), 1, scope);
+  PartsRecords out;
+  int rc;
+  while ((rc = sqlite3_step(st->get())) == SQLITE_ROW) {
+    store::PartsRecord r;
+    r.etag = column_text(st->get(), 1);
+    r.size = static_cast<uint64_t>(sqlite3_column_int64(st->get(), 2));
+    r.part_size = static_cast<uint64_t>(sqlite3_column_int64(st->get(), 3));
+    const std::string md5s = column_text(st->get(), 4);
+    for (size_t at = 0; at + 32 <= md5s.size(); at += 32) r.part_md5.push_back(md5s.substr(at, 32));
+    out.emplace(column_text(st->get(), 0), std::move(r));
+  }
+  if (rc != SQLITE_DONE) return sql_error("reading the part records");
+  return out;
+}
+
+Status StateDb::update_parts(const std::string& scope,
+                             const std::vector<std::pair<std::string, store::PartsRecord>>& put,
+                             const std::vector<std::string>& drop) {
+  if (put.empty() && drop.empty()) return {};
+  Transaction tx(db_.get());
+  if (!tx.begun()) return sql_error("begin");
+  auto ins = prepare("INSERT OR REPLACE INTO upload_parts(scope, key, etag, size, part_size, part_md5)"
+                     " VALUES(?,?,?,?,?,?)");
+  if (!ins) return std::move(ins).error();
+  for (const auto& [key, r] : put) {
+    std::string md5s;
+    for (const auto& m : r.part_md5) md5s += m;
+    sqlite3_reset(ins->get());
+    bind_text(ins->get(), 1, scope);
+    bind_text(ins->get(), 2, key);
+    bind_text(ins->get(), 3, r.etag);
+    sqlite3_bind_int64(ins->get(), 4, static_cast<sqlite3_int64>(r.size));
+    sqlite3_bind_int64(ins->get(), 5, static_cast<sqlite3_int64>(r.part_size));
+    bind_text(ins->get(), 6, md5s);
+    if (sqlite3_step(ins->get()) != SQLITE_DONE) return sql_error("writing the part records");
+  }
+  WS_TRY(delete_keys("DELETE FROM upload_parts WHERE scope = ? AND key = ?", scope, drop,
+                     "writing the part records"));
+  if (!tx.commit()) return sql_error("commit");
+  return {};
+}
+
+Result<bool> StateDb::store_refuses(const std::string& store, const std::string& request) {
+  auto st = prepare("SELECT 1 FROM store_refusal WHERE store = ? AND request = ?");
+  if (!st) return std::move(st).error();
+  bind_text(st->get(), 1, store);
+  bind_text(st->get(), 2, request);
+  const int rc = sqlite3_step(st->get());
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sql_error("reading the store's refusals");
+  return rc == SQLITE_ROW;
+}
+
+Status StateDb::note_store_refuses(const std::string& store, const std::string& request) {
+  auto st = prepare("INSERT OR IGNORE INTO store_refusal(store, request) VALUES(?, ?)");
+  if (!st) return std::move(st).error();
+  bind_text(st->get(), 1, store);
+  bind_text(st->get(), 2, request);
+  if (sqlite3_step(st->get()) != SQLITE_DONE) return sql_error("writing the store's refusals");
   return {};
 }
 

@@ -1,6 +1,7 @@
 // The sync's persisted state in one SQLite file (see sync.hpp for what is
-// trusted): the hash cache of local files and the manifest of uploaded
-// objects. Losing or deleting the file is always safe: the next cycle hashes
+// trusted): the hash cache of local files, the manifest of uploaded
+// objects, the part records of the objects uploaded in parts (what a delta
+// upload reuses) and the requests a store refused (NotImplemented). Losing or deleting the file is always safe: the next cycle hashes
 // every file and lists the prefix. One StateDb per cycle, used from one
 // thread.
 #pragma once
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "store/store.hpp"
 
 namespace ws::sync {
 
@@ -38,6 +40,8 @@ struct Manifest {
   int trusted_cycles = 0;  // cycles that trusted it since the last full listing
   RemoteView entries;
 };
+
+using PartsRecords = std::map<std::string, store::PartsRecord>;  // key -> its parts
 
 struct SqliteClose {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -65,6 +69,16 @@ class StateDb {
   Status update_manifest(const std::string& scope, const std::vector<std::pair<std::string, RemoteEntry>>& put,
                          const std::vector<std::string>& drop);
   Status set_trusted_cycles(const std::string& scope, int cycles);
+
+  // The part records of (store, prefix) `scope`, and their updates.
+  Result<PartsRecords> load_parts(const std::string& scope);
+  Status update_parts(const std::string& scope, const std::vector<std::pair<std::string, store::PartsRecord>>& put,
+                      const std::vector<std::string>& drop);
+
+  // Whether `store` (its stable identity) answered `request` with
+  // NotImplemented before, so that it is not asked every cycle.
+  Result<bool> store_refuses(const std::string& store, const std::string& request);
+  Status note_store_refuses(const std::string& store, const std::string& request);
 
  private:
   explicit StateDb(SqliteHandle db) : db_(std::move(db)) {}

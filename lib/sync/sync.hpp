@@ -28,6 +28,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -61,6 +62,7 @@ struct SyncSummary {
   uint64_t deleted = 0;      // remote keys deleted (mirror_up)
   uint64_t bytes = 0;        // total size of the files considered
   uint64_t bytes_transferred = 0;
+  uint64_t bytes_copied = 0;  // of bytes_transferred: copied on the server by a delta upload, not sent
   bool listed = false;       // the remote prefix was listed in full this cycle
   std::vector<FileIssue> skipped;  // not synced on purpose (too large, broken link, loop)
   std::vector<FileIssue> failed;   // should have synced and did not (unsafe key, transfer error)
@@ -85,6 +87,16 @@ struct MirrorOptions {
   // A cancel lets the transfers under way end (the sidecar's stop: a
   // half-sent file is not wasted) instead of aborting them.
   bool let_transfers_end = false;
+  // Delta uploads: a file at least this large goes up in parts of
+  // delta_part_size, each part's MD5 recorded in the state database; when
+  // it changes, only its changed parts are sent and the others are copied
+  // on the server (Store::put_file_parts). 0 = never; without a state_db
+  // there is no record to reuse, and files go up as put_file sends them.
+  uint64_t delta_threshold = 16ull << 20;
+  uint64_t delta_part_size = store::kDeltaPartSize;
+  // A cycle that lists the prefix in full also aborts the multipart
+  // uploads under it started longer ago than this (a killed sync's).
+  std::chrono::seconds stale_upload_age{3600};
   // Symlinks are followed only while their target stays below this directory
   // (the workspace root); others are skipped with a warning. Empty: the
   // local root itself.

@@ -244,6 +244,7 @@ Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
   }
   sync::MirrorOptions mo;
   mo.max_file_size = cfg.max_sync_size;
+  mo.delta_threshold = cfg.delta_threshold;
   mo.parallel = opts.parallel;
   mo.state_db = cache / "sync-state.db";
   mo.confine_to = root;

@@ -239,6 +239,15 @@ TEST_CASE("every number from the environment is range-checked, naming the variab
   CHECK(edge.repo_backup_interval == 1000000u);
 }
 
+TEST_CASE("SYNC_DELTA_THRESHOLD: 16 MiB by default, 0 turns delta uploads off, garbage is refused") {
+  CHECK(load({}).delta_threshold == 16777216u);
+  CHECK(load({{"SYNC_DELTA_THRESHOLD", "0"}}).delta_threshold == 0u);
+  CHECK(load({{"SYNC_DELTA_THRESHOLD", "33554432"}}).delta_threshold == 33554432u);
+  CHECK(error_of({{"SYNC_DELTA_THRESHOLD", "16M"}}) == "SYNC_DELTA_THRESHOLD must be a whole number, got '16M'");
+  CHECK(error_of({{"SYNC_DELTA_THRESHOLD", "18446744073709551615"}}) ==
+        "SYNC_DELTA_THRESHOLD must be between 0 and 1125899906842624, got 18446744073709551615");
+}
+
 TEST_CASE("LOG_FORMAT is text or json") {
   CHECK(load({{"LOG_FORMAT", "json"}}).log_format == ws::config::LogFormat::json);
   CHECK(error_of({{"LOG_FORMAT", "yaml"}}) == "LOG_FORMAT must be 'text' or 'json', got 'yaml'");

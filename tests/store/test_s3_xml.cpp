@@ -133,3 +133,51 @@ TEST_CASE("the nesting count sees through quoted attributes, comments, CDATA and
   REQUIRE_MESSAGE(page.ok(), (page ? std::string() : page.error().message));
   CHECK(page->objects.size() == 40);
 }
+
+TEST_CASE("a part copy's or a completion's ETag comes unquoted; an empty one is a protocol error") {
+  const auto copied = parse_result_etag(
+      R"(<CopyPartResult><LastModified>2026-12-03T18:00:00.000Z</LastModified><ETag>&quot;0123456789abcdef0123456789abcdef&quot;</ETag></CopyPartResult>)",
+      "CopyPartResult");
+  REQUIRE(copied);
+  CHECK(*copied == "0123456789abcdef0123456789abcdef");
+  // RGW 16's completion answer: the caller composes the ETag instead.
+  const auto empty = parse_result_etag(
+      R"(<CompleteMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Key>k</Key><ETag></ETag></CompleteMultipartUploadResult>)",
+      "CompleteMultipartUploadResult");
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().code == Errc::protocol);
+}
+
+TEST_CASE("a ListMultipartUploads page gives each upload's key, id and start, and the next markers") {
+  const auto page = parse_list_multipart_uploads(R"(<?xml version="1.0" encoding="UTF-8"?>
+<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Bucket>b</Bucket><Prefix>ns/</Prefix><NextKeyMarker>ns/b &amp; c</NextKeyMarker>
+  <NextUploadIdMarker>2~xyz</NextUploadIdMarker><IsTruncated>true</IsTruncated>
+  <Upload><Key>ns/a</Key><UploadId>2~abc</UploadId><Initiated>2026-12-03T18:40:05.123Z</Initiated></Upload>
+  <Upload><Key>ns/b &amp; c</Key><UploadId>2~xyz</UploadId><Initiated>2026-12-03T18:41:00.000Z</Initiated></Upload>
+</ListMultipartUploadsResult>)");
+  REQUIRE(page);
+  REQUIRE(page->uploads.size() == 2);
+  CHECK(page->uploads[1].key == "ns/b & c");
+  CHECK(page->uploads[0].upload_id == "2~abc");
+  CHECK(page->uploads[0].initiated == "2026-12-03T18:40:05.123Z");
+  CHECK(page->truncated);
+  CHECK(page->next_key_marker == "ns/b & c");
+  CHECK(page->next_upload_id_marker == "2~xyz");
+  CHECK_FALSE(parse_list_multipart_uploads("<ListMultipartUploadsResult><Upload><Key>k</Key></Upload>"
+                                           "</ListMultipartUploadsResult>"));
+  CHECK_FALSE(parse_list_multipart_uploads("<ListMultipartUploadsResult><IsTruncated>true</IsTruncated>"
+                                           "</ListMultipartUploadsResult>"));
+}
+
+TEST_CASE("NotImplemented is unsupported and a failed copy precondition (412) is a conflict") {
+  ws::http::Response not_implemented;
+  not_implemented.status = 501;
+  not_implemented.body = "<Error><Code>NotImplemented</Code><Message>A header you provided implies "
+                         "functionality that is not implemented</Message></Error>";
+  CHECK(s3_response_error(not_implemented, "copying", "AK", "SK").code == Errc::unsupported);
+  ws::http::Response precondition;
+  precondition.status = 412;
+  precondition.body = "<Error><Code>PreconditionFailed</Code></Error>";
+  CHECK(s3_response_error(precondition, "copying", "AK", "SK").code == Errc::conflict);
+}
