@@ -136,8 +136,10 @@ WS_EXTERN(int) ws_callbacks_init(ws_callbacks *callbacks, unsigned int version);
  * A cancel handle: stops the long calls that take one (ws_hydrate_ext,
  * ws_sync_once, ws_sync_mirror_up, ws_sync_copy_down, through the `cancel`
  * field of their options). Once requested, such a call starts no further
- * file, repo or clone, aborts the transfers under way within about a
- * second (also while the peer sends nothing), and returns WS_ECANCELLED.
+ * file, repo or clone, aborts the object-store transfers under way within
+ * about a second (also while the peer sends nothing), and returns
+ * WS_ECANCELLED. A git clone or repo backup already under way is not
+ * interrupted: the call returns once it ends.
  * Each object and file it was writing stays old or new, never partial,
  * and a sync that was cancelled deletes nothing. A later call with a fresh
  * handle (or none) continues from there. A requested handle stays
