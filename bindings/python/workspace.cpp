@@ -93,23 +93,11 @@ void register_workspace(py::module_& m) {
       "sync_once",
       [](const Env& config, bool state_only, bool repos_only, py::object log, py::object progress,
          std::optional<std::string> cache_dir, int parallel) {
-        if (state_only && repos_only) {
-          raise(ws::Error(ws::Errc::invalid_input, "state_only and repos_only exclude each other"));
-        }
+        const auto scope = unwrap(ws::workspace::sync_scope(state_only, repos_only));
         const auto cfg = config_from(config);
         const auto opts = engine_options(cache_dir, parallel);
         const auto logger = make_logger(std::move(log), std::move(progress));
-        ws::Result<ws::workspace::CycleReport> r = ws::Error();
-        {
-          py::gil_scoped_release nogil;
-          auto engine = ws::workspace::SyncEngine::open(cfg, opts, logger);
-          if (!engine) {
-            r = std::move(engine).error();
-          } else {
-            r = (*engine)->run_cycle(!state_only, ws::workspace::CycleOptions{!repos_only, !state_only});
-          }
-        }
-        return to_dict(unwrap(std::move(r)));
+        return to_dict(call_without_gil([&] { return ws::workspace::sync_once(cfg, opts, scope, logger); }));
       },
       "config"_a = py::none(), "state_only"_a = false, "repos_only"_a = false, "log"_a = py::none(),
       "progress"_a = py::none(), "cache_dir"_a = py::none(), "parallel"_a = 0,

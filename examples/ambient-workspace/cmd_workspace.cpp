@@ -48,11 +48,8 @@ int run_hydrate(const Args& args) {
 }
 
 int run_sync(const Args& args) {
-  const bool state_only = args.flag("--state-only");
-  const bool repos_only = args.flag("--repos-only");
-  if (state_only && repos_only) {
-    return report(ws::Error(ws::Errc::invalid_input, "--state-only and --repos-only exclude each other"));
-  }
+  const auto scope = ws::workspace::sync_scope(args.flag("--state-only"), args.flag("--repos-only"));
+  if (!scope) return report(scope.error());
   // Signals are blocked and watched before any other thread exists, so the
   // whole process inherits the mask and no work runs in a handler.
   ws::workspace::StopToken stop;
@@ -66,17 +63,15 @@ int run_sync(const Args& args) {
   if (!cfg) return report(cfg.error());
   const auto log = terminal_logger(args.flag("--verbose"));
   if (args.flag("--once")) {
-    auto engine = ws::workspace::SyncEngine::open(*cfg, {}, log);
-    if (!engine) return report(engine.error());
-    auto r = (*engine)->run_cycle(!state_only, ws::workspace::CycleOptions{!repos_only, !state_only});
+    auto r = ws::workspace::sync_once(*cfg, {}, *scope, log);
+    if (!r && r.error().code == ws::Errc::invalid_input) return report(r.error());
     if (!r) {
       log.error("sync.failed", "sync failed: " + r.error().message);
       return kExitFailure;
     }
     return kExitOk;
   }
-  auto st = ws::workspace::run_sidecar(*cfg, {}, stop, log,
-                                       ws::workspace::CycleOptions{!repos_only, !state_only});
+  auto st = ws::workspace::run_sidecar(*cfg, {}, stop, log, *scope);
   return st ? kExitOk : kExitFailure;
 }
 

@@ -11,6 +11,7 @@ import "C"
 
 import (
 	"fmt"
+	"runtime"
 	"unsafe"
 )
 
@@ -31,6 +32,10 @@ const (
 	StatusNotFound = int(C.WS_ENOTFOUND)
 )
 
+// lastError reads ws_error_last(), which is per OS thread: every function
+// that calls it pins its goroutine to its thread (runtime.LockOSThread)
+// from the call to this read, or the Go scheduler could move it in between
+// and the message read would be another call's.
 func lastError(status C.int) error {
 	if status == C.WS_OK {
 		return nil
@@ -46,6 +51,8 @@ func takeString(s *C.char) string {
 
 // NormalizeRepos validates a REPOS_JSON array and returns its canonical form.
 func NormalizeRepos(reposJSON string, withNames bool) (string, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	in := C.CString(reposJSON)
 	defer C.free(unsafe.Pointer(in))
 	flags := C.uint(C.WS_REPOS_DEFAULT)
@@ -61,6 +68,8 @@ func NormalizeRepos(reposJSON string, withNames bool) (string, error) {
 
 // PodPlanJSON returns the pod plan for a session and the CP's settings.
 func PodPlanJSON(sessionJSON, settingsJSON string) (string, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	session := C.CString(sessionJSON)
 	defer C.free(unsafe.Pointer(session))
 	settings := C.CString(settingsJSON)
@@ -80,6 +89,8 @@ type Config struct {
 // LoadConfig resolves a configuration from explicit variables; the process
 // environment is not read.
 func LoadConfig(vars map[string]string) (*Config, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	keys := make([]*C.char, 0, len(vars))
 	values := make([]*C.char, 0, len(vars))
 	for k, v := range vars {
@@ -112,6 +123,8 @@ func LoadConfig(vars map[string]string) (*Config, error) {
 
 // Get returns the resolved value of an environment variable of the table.
 func (c *Config) Get(name string) (string, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	var out *C.char

@@ -28,10 +28,13 @@ typedef struct ws_auth_options {
 #define WS_AUTH_OPTIONS_VERSION 1
 #define WS_AUTH_OPTIONS_INIT { WS_AUTH_OPTIONS_VERSION, 0, 0, 0 }
 
+/* Sets *opts as WS_AUTH_OPTIONS_INIT does, for `version`. */
+WS_EXTERN(int) ws_auth_options_init(ws_auth_options *opts, unsigned int version);
+
 /*
  * Resolves the session's API bearer token: from the CP token endpoint when
  * AMBIENT_CP_TOKEN_URL is configured (three attempts, 1 s then 2 s apart),
- * else BOT_TOKEN. `opts` and `cb` may be NULL (defaults, no logging).
+ * else BOT_TOKEN. `opts` and `callbacks` may be NULL (defaults, no logging).
  * On success *out is the token (a secret), owned by the caller and freed
  * with ws_string_free; on failure *out is NULL and the status says why:
  * WS_ENOTFOUND nothing configured, WS_EINVALID bad URL/key/session id,
@@ -39,7 +42,7 @@ typedef struct ws_auth_options {
  * Blocks for up to about 33 s.
  */
 WS_EXTERN(int) ws_auth_api_token(const ws_config *cfg, const ws_auth_options *opts,
-                                 const ws_callbacks *cb, char **out);
+                                 const ws_callbacks *callbacks, char **out);
 
 /* The session's resolved git credentials; immutable, shareable between threads. */
 typedef struct ws_credentials ws_credentials;
@@ -63,12 +66,12 @@ typedef enum ws_credential_outcome {
 /*
  * Resolves GitHub and GitLab credentials: GITHUB_TOKEN / GITLAB_TOKEN, else
  * the backend credentials API (resolving the API token first). Problems are
- * warnings through `cb` and outcomes on the handle, not failures: this
+ * warnings through `callbacks` and outcomes on the handle, not failures: this
  * fails only on bad arguments. *out is owned by the caller
- * (ws_credentials_free). `opts` and `cb` may be NULL.
+ * (ws_credentials_free). `opts` and `callbacks` may be NULL.
  */
 WS_EXTERN(int) ws_credentials_resolve(ws_credentials **out, const ws_config *cfg,
-                                      const ws_auth_options *opts, const ws_callbacks *cb);
+                                      const ws_auth_options *opts, const ws_callbacks *callbacks);
 
 /* Frees credentials; NULL is fine. */
 WS_EXTERN(void) ws_credentials_free(ws_credentials *creds);

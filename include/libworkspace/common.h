@@ -9,13 +9,25 @@
  *
  * Conventions (as libgit2's):
  *  - every fallible function returns an int: 0 (WS_OK) or a negative
- *    ws_status; ws_error_last() then explains, on the calling thread;
+ *    ws_status; ws_error_last() then explains, on the calling thread. The
+ *    call and its ws_error_last() must run on the same OS thread: where a
+ *    runtime moves work between threads (Go's goroutines), pin the thread
+ *    around both (runtime.LockOSThread), or the message read may be another
+ *    call's;
  *  - objects are opaque handles, created by ws_<noun>_new/_from_* and freed by
  *    ws_<noun>_free (which accepts NULL);
  *  - strings the library returns through `char **out` are owned by the caller
  *    and freed with ws_string_free(); `const char *` results are borrowed and
  *    stay valid as the comment says;
- *  - option structs carry `version` as first field and have an _INIT macro;
+ *  - versioned structs (options, reports, ws_callbacks) carry `version` as
+ *    first field; each has a WS_*_INIT macro and, for options and
+ *    callbacks, a ws_*_init(ptr, version) function that does the same at
+ *    run time. Every call checks the version of each struct it is given:
+ *    0, or a version newer than this library, is WS_EINVALID with the
+ *    message "<type>: version N is not supported (this libworkspace takes
+ *    1 to M)". An older version is read only as far as it reaches;
+ *  - parameters are named alike everywhere: `opts` for options, `callbacks`
+ *    for ws_callbacks, `out` for the result;
  *  - no call keeps a pointer to caller memory after it returns, except the
  *    callback userdata, for as long as the handle that holds it.
  * Thread safety: distinct handles may be used from distinct threads at once;
@@ -116,12 +128,18 @@ typedef struct ws_callbacks {
 #define WS_CALLBACKS_VERSION 1
 #define WS_CALLBACKS_INIT { WS_CALLBACKS_VERSION, NULL, NULL, NULL }
 
+/* Sets *callbacks as WS_CALLBACKS_INIT does, for `version` (1 to
+ * WS_CALLBACKS_VERSION). WS_EINVALID for a NULL pointer or another version. */
+WS_EXTERN(int) ws_callbacks_init(ws_callbacks *callbacks, unsigned int version);
+
 /*
  * A cancel handle: stops the long calls that take one (ws_hydrate_ext,
  * ws_sync_once, ws_sync_mirror_up, ws_sync_copy_down, through the `cancel`
  * field of their options). Once requested, such a call starts no further
- * file, repo or clone, aborts the transfers under way within about a
- * second (also while the peer sends nothing), and returns WS_ECANCELLED.
+ * file, repo or clone, aborts the object-store transfers under way within
+ * about a second (also while the peer sends nothing), and returns
+ * WS_ECANCELLED. A git clone or repo backup already under way is not
+ * interrupted: the call returns once it ends.
  * Each object and file it was writing stays old or new, never partial,
  * and a sync that was cancelled deletes nothing. A later call with a fresh
  * handle (or none) continues from there. A requested handle stays

@@ -33,6 +33,9 @@ typedef struct ws_store_options {
 #define WS_STORE_OPTIONS_VERSION 1
 #define WS_STORE_OPTIONS_INIT { WS_STORE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0 }
 
+/* Sets *opts as WS_STORE_OPTIONS_INIT does, for `version`. */
+WS_EXTERN(int) ws_store_options_init(ws_store_options *opts, unsigned int version);
+
 /*
  * Opens a store; nothing is contacted yet (see ws_store_check_bucket).
  * The strings of `opts` are copied. `callbacks` (may be NULL) receive the
@@ -91,6 +94,10 @@ typedef struct ws_sync_options {
 /* Version 1 (without `cancel`) is still accepted. */
 #define WS_SYNC_OPTIONS_VERSION 2
 #define WS_SYNC_OPTIONS_INIT { WS_SYNC_OPTIONS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, NULL }
+
+/* Sets *opts as WS_SYNC_OPTIONS_INIT does, for `version` (1 sets only the
+ * fields of version 1). */
+WS_EXTERN(int) ws_sync_options_init(ws_sync_options *opts, unsigned int version);
 
 /* What a sync did; the caller sets `version`, the call fills the rest. */
 typedef struct ws_sync_summary {

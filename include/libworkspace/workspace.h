@@ -30,8 +30,8 @@ typedef struct ws_workspace_options {
 	unsigned int version;    /* WS_WORKSPACE_OPTIONS_VERSION */
 	const char *cache_dir;   /* hash cache, manifests, last repo backups;
 	                            NULL: "<workspace root>/.libworkspace" */
-	int parallel;            /* concurrent transfers; 0: 8 */
-	unsigned int flags;      /* ws_sync_flags, for ws_sync_once */
+	unsigned int parallel;   /* concurrent transfers; 0: 8 */
+	unsigned int flags;      /* ws_sync_flags: ws_sync_once and the sidecar's cycles */
 	/* Version 2: stops ws_hydrate_ext and ws_sync_once (common.h); NULL:
 	   not cancellable. Borrowed for the call; ws_sidecar_* ignore it
 	   (use ws_sidecar_stop). */
@@ -41,6 +41,10 @@ typedef struct ws_workspace_options {
 /* Version 1 (without `cancel`) is still accepted. */
 #define WS_WORKSPACE_OPTIONS_VERSION 2
 #define WS_WORKSPACE_OPTIONS_INIT { WS_WORKSPACE_OPTIONS_VERSION, NULL, 0, 0, NULL }
+
+/* Sets *opts as WS_WORKSPACE_OPTIONS_INIT does, for `version` (1 sets only
+ * the fields of version 1). */
+WS_EXTERN(int) ws_workspace_options_init(ws_workspace_options *opts, unsigned int version);
 
 typedef enum ws_sync_flags {
 	WS_SYNC_STATE_ONLY = 1u << 0,  /* mirror the state trees only, no repo backup */
@@ -93,7 +97,7 @@ typedef struct ws_sync_report {
 WS_EXTERN(int) ws_hydrate(const ws_config *cfg, const ws_callbacks *callbacks);
 
 /* As ws_hydrate, with options (NULL: defaults) and a report (NULL: none). */
-WS_EXTERN(int) ws_hydrate_ext(const ws_config *cfg, const ws_workspace_options *options,
+WS_EXTERN(int) ws_hydrate_ext(const ws_config *cfg, const ws_workspace_options *opts,
                               const ws_callbacks *callbacks, ws_hydrate_report *report);
 
 /*
@@ -101,7 +105,7 @@ WS_EXTERN(int) ws_hydrate_ext(const ws_config *cfg, const ws_workspace_options *
  * (WS_EINVALID) when persistence is off, and with the first failure's status
  * when any part failed; the other parts still ran. `report` may be NULL.
  */
-WS_EXTERN(int) ws_sync_once(const ws_config *cfg, const ws_workspace_options *options,
+WS_EXTERN(int) ws_sync_once(const ws_config *cfg, const ws_workspace_options *opts,
                             const ws_callbacks *callbacks, ws_sync_report *report);
 
 /* The sidecar loop (opaque). */
@@ -113,7 +117,7 @@ typedef struct ws_sidecar ws_sidecar;
  * caller and freed with ws_sidecar_free.
  */
 WS_EXTERN(int) ws_sidecar_new(ws_sidecar **out, const ws_config *cfg,
-                              const ws_workspace_options *options, const ws_callbacks *callbacks);
+                              const ws_workspace_options *opts, const ws_callbacks *callbacks);
 
 /*
  * Runs the loop on the calling thread (SYNC_INITIAL_DELAY, then a cycle

@@ -12,12 +12,14 @@ namespace {
 
 using ws::capi::fail;
 using ws::capi::guard;
+using ws::capi::check_version_of;
 using ws::capi::null_arg;
+using ws::capi::rejected;
 using ws::capi::succeed;
 
 ws::auth::AuthOptions options_from(const ws_auth_options* opts) {
   ws::auth::AuthOptions o;
-  if (opts == nullptr || opts->version == 0) return o;
+  if (opts == nullptr) return o;
   o.allow_plain_http = opts->allow_plain_http != 0;
   if (opts->token_attempts > 0) o.token_attempts = static_cast<int>(opts->token_attempts);
   if (opts->token_timeout_ms > 0) o.token_timeout = std::chrono::milliseconds(opts->token_timeout_ms);
@@ -50,16 +52,18 @@ ws_credential_outcome to_c(ws::auth::CredentialOutcome o) {
 
 extern "C" {
 
-int ws_auth_api_token(const ws_config* cfg, const ws_auth_options* opts, const ws_callbacks* cb,
+int ws_auth_api_token(const ws_config* cfg, const ws_auth_options* opts, const ws_callbacks* callbacks,
                       char** out) {
   return guard([&] {
     int status = 0;
     if (null_arg(out, "out", &status)) return status;
     *out = nullptr;
     if (null_arg(cfg, "cfg", &status)) return status;
-    const ws::Logger log = ws::capi::make_logger(cb);
-    ws::http::Client client(log);
-    auto token = ws::auth::resolve_api_token(cfg->config, options_from(opts), client, log);
+    if (rejected(check_version_of(opts, WS_AUTH_OPTIONS_VERSION, "ws_auth_options"), &status)) return status;
+    auto log = ws::capi::make_logger(callbacks);
+    if (!log) return fail(log.error());
+    ws::http::Client client(*log);
+    auto token = ws::auth::resolve_api_token(cfg->config, options_from(opts), client, *log);
     if (!token) return fail(token.error());
     *out = ws::capi::dup_string(token->value);
     return succeed();
@@ -67,15 +71,17 @@ int ws_auth_api_token(const ws_config* cfg, const ws_auth_options* opts, const w
 }
 
 int ws_credentials_resolve(ws_credentials** out, const ws_config* cfg, const ws_auth_options* opts,
-                           const ws_callbacks* cb) {
+                           const ws_callbacks* callbacks) {
   return guard([&] {
     int status = 0;
     if (null_arg(out, "out", &status)) return status;
     *out = nullptr;
     if (null_arg(cfg, "cfg", &status)) return status;
+    if (rejected(check_version_of(opts, WS_AUTH_OPTIONS_VERSION, "ws_auth_options"), &status)) return status;
+    auto log = ws::capi::make_logger(callbacks);
+    if (!log) return fail(log.error());
     auto handle = std::make_unique<ws_credentials>();
-    handle->resolved =
-        ws::auth::resolve_session_credentials(cfg->config, options_from(opts), ws::capi::make_logger(cb));
+    handle->resolved = ws::auth::resolve_session_credentials(cfg->config, options_from(opts), *log);
     *out = handle.release();
     return succeed();
   });

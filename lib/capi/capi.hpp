@@ -43,8 +43,23 @@ char* dup_string(std::string_view s);
 // Checks an out-pointer argument: WS_EINVALID naming it when NULL.
 bool null_arg(const void* p, const char* name, int* status);
 
+// True, with *status set to its failure, when `st` failed; the pattern of
+// null_arg: `if (rejected(check_version(...), &status)) return status;`.
+bool rejected(const Status& st, int* status);
+
+// The one version check of every versioned struct (options, reports,
+// ws_callbacks): 0 or a version above `current` is Errc::invalid_input,
+// "<type>: version N is not supported (this libworkspace takes 1 to M)".
+Status check_version(unsigned int got, unsigned int current, const char* type);
+// As check_version, for a struct that may be NULL (nothing to check).
+template <class T>
+Status check_version_of(const T* s, unsigned int current, const char* type) {
+  return s == nullptr ? Status() : check_version(s->version, current, type);
+}
+
 // A Logger forwarding to the C callbacks (serialised with a mutex);
-// NULL callbacks give a discarding Logger.
-Logger make_logger(const ws_callbacks* cb);
+// NULL callbacks give a discarding Logger. Callbacks of a version this
+// library does not know are an error, never a silent drop of every line.
+Result<Logger> make_logger(const ws_callbacks* callbacks);
 
 }  // namespace ws::capi

@@ -54,8 +54,22 @@ bool null_arg(const void* p, const char* name, int* status) {
   return true;
 }
 
-Logger make_logger(const ws_callbacks* cb) {
-  if (cb == nullptr || cb->version == 0) return Logger();
+bool rejected(const Status& st, int* status) {
+  if (st) return false;
+  *status = fail(st.error());
+  return true;
+}
+
+Status check_version(unsigned int got, unsigned int current, const char* type) {
+  if (got != 0 && got <= current) return {};
+  return Error(Errc::invalid_input, std::string(type) + ": version " + std::to_string(got) +
+                                        " is not supported (this libworkspace takes 1 to " +
+                                        std::to_string(current) + ")");
+}
+
+Result<Logger> make_logger(const ws_callbacks* cb) {
+  if (cb == nullptr) return Logger();
+  WS_TRY(check_version(cb->version, WS_CALLBACKS_VERSION, "ws_callbacks"));
   auto mu = std::make_shared<std::mutex>();
   Logger::LogFn log;
   Logger::ProgressFn progress;

@@ -18,7 +18,7 @@ namespace {
 std::string str_or(const char* s, const char* fallback = "") { return s != nullptr ? s : fallback; }
 
 void fill_summary(const ws::sync::SyncSummary& s, ws_sync_summary* out) {
-  if (out == nullptr || out->version == 0) return;
+  if (out == nullptr) return;
   // Version 1 fields; a later version appends, so older callers stay valid.
   out->files = s.files;
   out->transferred = s.transferred;
@@ -32,19 +32,10 @@ void fill_summary(const ws::sync::SyncSummary& s, ws_sync_summary* out) {
 }
 
 void clear_summary(ws_sync_summary* out) {
-  if (out == nullptr || out->version == 0) return;
+  if (out == nullptr) return;
   const unsigned int v = out->version;
   *out = ws_sync_summary WS_SYNC_SUMMARY_INIT;
   out->version = v;
-}
-
-bool check_version(unsigned int got, unsigned int max, const char* what, int* status) {
-  if (got == 0 || got > max) {
-    *status = ws::capi::fail(ws::Error(ws::Errc::invalid_input,
-                                       std::string(what) + ": unsupported version " + std::to_string(got)));
-    return false;
-  }
-  return true;
 }
 
 // The common part of ws_sync_options, as either direction needs it.
@@ -60,7 +51,9 @@ struct SyncArgs {
 
 bool read_sync_options(const ws_sync_options* o, SyncArgs& a, int* status) {
   if (o == nullptr) return true;
-  if (!check_version(o->version, WS_SYNC_OPTIONS_VERSION, "ws_sync_options", status)) return false;
+  if (ws::capi::rejected(ws::capi::check_version(o->version, WS_SYNC_OPTIONS_VERSION, "ws_sync_options"), status)) {
+    return false;
+  }
   if (o->parallel > 0) a.parallel = static_cast<int>(std::min(o->parallel, 256u));
   a.state_db = str_or(o->state_db);
   if (o->excludes != nullptr) {
@@ -99,7 +92,12 @@ int ws_store_open(ws_store** out, const ws_store_options* opts, const ws_callbac
     if (ws::capi::null_arg(out, "out", &status)) return status;
     *out = nullptr;
     if (ws::capi::null_arg(opts, "opts", &status)) return status;
-    if (!check_version(opts->version, WS_STORE_OPTIONS_VERSION, "ws_store_options", &status)) return status;
+    if (ws::capi::rejected(ws::capi::check_version(opts->version, WS_STORE_OPTIONS_VERSION, "ws_store_options"),
+                           &status)) {
+      return status;
+    }
+    auto log = ws::capi::make_logger(callbacks);
+    if (!log) return ws::capi::fail(log.error());
     ws::store::StoreConfig cfg;
     cfg.endpoint = str_or(opts->endpoint);
     cfg.bucket = str_or(opts->bucket);
@@ -107,7 +105,7 @@ int ws_store_open(ws_store** out, const ws_store_options* opts, const ws_callbac
     cfg.secret_key = str_or(opts->secret_key);
     if (opts->region != nullptr && *opts->region != '\0') cfg.region = opts->region;
     cfg.virtual_hosted = opts->virtual_hosted != 0;
-    auto store = ws::store::open_store(cfg, ws::capi::make_logger(callbacks));
+    auto store = ws::store::open_store(cfg, *log);
     if (!store) return ws::capi::fail(store.error());
     *out = new ws_store{std::move(*store)};
     return ws::capi::succeed();
@@ -148,8 +146,12 @@ int ws_store_list_json(ws_store* store, const char* prefix, char** out_json) {
 int ws_sync_mirror_up(ws_store* store, const char* local_root, const char* key_prefix,
                       const ws_sync_options* opts, const ws_callbacks* callbacks, ws_sync_summary* summary) {
   return ws::capi::guard([&] {
-    clear_summary(summary);
     int status = 0;
+    if (ws::capi::rejected(ws::capi::check_version_of(summary, WS_SYNC_SUMMARY_VERSION, "ws_sync_summary"),
+                           &status)) {
+      return status;
+    }
+    clear_summary(summary);
     if (ws::capi::null_arg(store, "store", &status) || ws::capi::null_arg(local_root, "local_root", &status) ||
         ws::capi::null_arg(key_prefix, "key_prefix", &status)) {
       return status;
@@ -164,16 +166,21 @@ int ws_sync_mirror_up(ws_store* store, const char* local_root, const char* key_p
     if (a.verify_every > 0) o.verify_every = a.verify_every;
     o.dry_run = a.dry_run;
     o.cancel = a.cancel;
-    const ws::Logger log = ws::capi::make_logger(callbacks);
-    return finish(ws::sync::mirror_up(*store->impl, local_root, key_prefix, o, log), summary);
+    auto log = ws::capi::make_logger(callbacks);
+    if (!log) return ws::capi::fail(log.error());
+    return finish(ws::sync::mirror_up(*store->impl, local_root, key_prefix, o, *log), summary);
   });
 }
 
 int ws_sync_copy_down(ws_store* store, const char* key_prefix, const char* local_root,
                       const ws_sync_options* opts, const ws_callbacks* callbacks, ws_sync_summary* summary) {
   return ws::capi::guard([&] {
-    clear_summary(summary);
     int status = 0;
+    if (ws::capi::rejected(ws::capi::check_version_of(summary, WS_SYNC_SUMMARY_VERSION, "ws_sync_summary"),
+                           &status)) {
+      return status;
+    }
+    clear_summary(summary);
     if (ws::capi::null_arg(store, "store", &status) || ws::capi::null_arg(local_root, "local_root", &status) ||
         ws::capi::null_arg(key_prefix, "key_prefix", &status)) {
       return status;
@@ -186,8 +193,9 @@ int ws_sync_copy_down(ws_store* store, const char* key_prefix, const char* local
     if (a.excludes) o.excludes = *a.excludes;
     o.dry_run = a.dry_run;
     o.cancel = a.cancel;
-    const ws::Logger log = ws::capi::make_logger(callbacks);
-    return finish(ws::sync::copy_down(*store->impl, key_prefix, local_root, o, log), summary);
+    auto log = ws::capi::make_logger(callbacks);
+    if (!log) return ws::capi::fail(log.error());
+    return finish(ws::sync::copy_down(*store->impl, key_prefix, local_root, o, *log), summary);
   });
 }
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -11,34 +12,38 @@ struct ws_sidecar {
   ws::config::Config config;
   ws::workspace::EngineOptions options;
   ws::Logger log;
+  ws::workspace::SyncScope scope = ws::workspace::SyncScope::all;
   ws::workspace::StopToken stop;
   std::atomic<bool> started{false};
 };
 
 namespace {
 
+using ws::capi::check_version_of;
 using ws::capi::fail;
 using ws::capi::guard;
 using ws::capi::null_arg;
+using ws::capi::rejected;
 using ws::capi::succeed;
 
-int engine_options(const ws_workspace_options* in, ws::workspace::EngineOptions& out, unsigned* flags) {
-  *flags = 0;
+// Options to the engine's, and the scope the sync flags ask for.
+int engine_options(const ws_workspace_options* in, ws::workspace::EngineOptions& out,
+                   ws::workspace::SyncScope* scope) {
+  *scope = ws::workspace::SyncScope::all;
+  int status = 0;
+  if (rejected(check_version_of(in, WS_WORKSPACE_OPTIONS_VERSION, "ws_workspace_options"), &status)) return status;
   if (in == nullptr) return succeed();
-  if (in->version == 0 || in->version > WS_WORKSPACE_OPTIONS_VERSION) {
-    return fail(ws::Error(ws::Errc::invalid_input, "ws_workspace_options: unknown version " +
-                                                       std::to_string(in->version)));
-  }
   if (in->cache_dir != nullptr) out.cache_dir = in->cache_dir;
-  if (in->parallel < 0) return fail(ws::Error(ws::Errc::invalid_input, "ws_workspace_options: parallel < 0"));
-  if (in->parallel > 0) out.parallel = in->parallel;
-  *flags = in->flags;
+  if (in->parallel > 0) out.parallel = static_cast<int>(std::min(in->parallel, 256u));
+  auto s = ws::workspace::sync_scope((in->flags & WS_SYNC_STATE_ONLY) != 0, (in->flags & WS_SYNC_REPOS_ONLY) != 0);
+  if (!s) return fail(std::move(s).error().context("ws_workspace_options.flags"));
+  *scope = *s;
   if (in->version >= 2) out.cancel = ws::capi::token_of(in->cancel);
   return succeed();
 }
 
 void fill(ws_hydrate_report* out, const ws::workspace::HydrateReport& r) {
-  if (out == nullptr || out->version < 1) return;
+  if (out == nullptr) return;
   out->files_downloaded = r.files_downloaded;
   out->bytes_downloaded = r.bytes_downloaded;
   out->repos_cloned = r.repos_cloned;
@@ -51,7 +56,7 @@ void fill(ws_hydrate_report* out, const ws::workspace::HydrateReport& r) {
 }
 
 void fill(ws_sync_report* out, const ws::workspace::CycleReport& r) {
-  if (out == nullptr || out->version < 1) return;
+  if (out == nullptr) return;
   out->files_uploaded = r.files_uploaded;
   out->files_unchanged = r.files_unchanged;
   out->files_deleted = r.files_deleted;
@@ -72,45 +77,47 @@ int ws_hydrate(const ws_config* cfg, const ws_callbacks* callbacks) {
   return ws_hydrate_ext(cfg, nullptr, callbacks, nullptr);
 }
 
-int ws_hydrate_ext(const ws_config* cfg, const ws_workspace_options* options,
-                   const ws_callbacks* callbacks, ws_hydrate_report* report) {
+int ws_hydrate_ext(const ws_config* cfg, const ws_workspace_options* opts, const ws_callbacks* callbacks,
+                   ws_hydrate_report* report) {
   return guard([&] {
     int status = 0;
-    if (null_arg(cfg, "cfg", &status)) return status;
-    ws::workspace::EngineOptions opts;
-    unsigned flags = 0;
-    if (int rc = engine_options(options, opts, &flags); rc != 0) return rc;
-    auto r = ws::workspace::hydrate(cfg->config, opts, ws::capi::make_logger(callbacks));
-    if (!r) return fail(r.error());
-    fill(report, *r);
-    return succeed();
-  });
-}
-
-int ws_sync_once(const ws_config* cfg, const ws_workspace_options* options,
-                 const ws_callbacks* callbacks, ws_sync_report* report) {
-  return guard([&] {
-    int status = 0;
-    if (null_arg(cfg, "cfg", &status)) return status;
-    ws::workspace::EngineOptions opts;
-    unsigned flags = 0;
-    if (int rc = engine_options(options, opts, &flags); rc != 0) return rc;
-    const bool state_only = (flags & WS_SYNC_STATE_ONLY) != 0;
-    const bool repos_only = (flags & WS_SYNC_REPOS_ONLY) != 0;
-    if (state_only && repos_only) {
-      return fail(ws::Error(ws::Errc::invalid_input,
-                            "WS_SYNC_STATE_ONLY and WS_SYNC_REPOS_ONLY exclude each other"));
+    if (null_arg(cfg, "cfg", &status) ||
+        rejected(check_version_of(report, WS_HYDRATE_REPORT_VERSION, "ws_hydrate_report"), &status)) {
+      return status;
     }
-    auto engine = ws::workspace::SyncEngine::open(cfg->config, opts, ws::capi::make_logger(callbacks));
-    if (!engine) return fail(engine.error());
-    auto r = (*engine)->run_cycle(!state_only, ws::workspace::CycleOptions{!repos_only, !state_only, opts.cancel});
+    ws::workspace::EngineOptions engine;
+    ws::workspace::SyncScope unused;
+    if (int rc = engine_options(opts, engine, &unused); rc != 0) return rc;
+    auto log = ws::capi::make_logger(callbacks);
+    if (!log) return fail(log.error());
+    auto r = ws::workspace::hydrate(cfg->config, engine, *log);
     if (!r) return fail(r.error());
     fill(report, *r);
     return succeed();
   });
 }
 
-int ws_sidecar_new(ws_sidecar** out, const ws_config* cfg, const ws_workspace_options* options,
+int ws_sync_once(const ws_config* cfg, const ws_workspace_options* opts, const ws_callbacks* callbacks,
+                 ws_sync_report* report) {
+  return guard([&] {
+    int status = 0;
+    if (null_arg(cfg, "cfg", &status) ||
+        rejected(check_version_of(report, WS_SYNC_REPORT_VERSION, "ws_sync_report"), &status)) {
+      return status;
+    }
+    ws::workspace::EngineOptions engine;
+    ws::workspace::SyncScope scope;
+    if (int rc = engine_options(opts, engine, &scope); rc != 0) return rc;
+    auto log = ws::capi::make_logger(callbacks);
+    if (!log) return fail(log.error());
+    auto r = ws::workspace::sync_once(cfg->config, engine, scope, *log);
+    if (!r) return fail(r.error());
+    fill(report, *r);
+    return succeed();
+  });
+}
+
+int ws_sidecar_new(ws_sidecar** out, const ws_config* cfg, const ws_workspace_options* opts,
                    const ws_callbacks* callbacks) {
   return guard([&] {
     int status = 0;
@@ -118,10 +125,13 @@ int ws_sidecar_new(ws_sidecar** out, const ws_config* cfg, const ws_workspace_op
     *out = nullptr;
     if (null_arg(cfg, "cfg", &status)) return status;
     auto s = std::make_unique<ws_sidecar>();
-    unsigned flags = 0;
-    if (int rc = engine_options(options, s->options, &flags); rc != 0) return rc;
+    if (int rc = engine_options(opts, s->options, &s->scope); rc != 0) return rc;
+    // The sidecar's stop is ws_sidecar_stop; the cancel handle is for the one-shot calls.
+    s->options.cancel = nullptr;
+    auto log = ws::capi::make_logger(callbacks);
+    if (!log) return fail(log.error());
     s->config = cfg->config;
-    s->log = ws::capi::make_logger(callbacks);
+    s->log = *log;
     *out = s.release();
     return succeed();
   });
@@ -134,7 +144,8 @@ int ws_sidecar_run(ws_sidecar* sidecar) {
     if (sidecar->started.exchange(true)) {
       return fail(ws::Error(ws::Errc::invalid_input, "ws_sidecar_run: this sidecar already ran"));
     }
-    auto st = ws::workspace::run_sidecar(sidecar->config, sidecar->options, sidecar->stop, sidecar->log);
+    auto st = ws::workspace::run_sidecar(sidecar->config, sidecar->options, sidecar->stop, sidecar->log,
+                                         sidecar->scope);
     if (!st) return fail(st.error());
     return succeed();
   });

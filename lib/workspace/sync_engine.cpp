@@ -293,6 +293,8 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   // Held until the cycle ends: a second cycle on this workspace stops here.
   auto lock = SyncLock::acquire(d.cache);
   if (!lock) return std::move(lock).error();
+  const bool trees = what.scope != SyncScope::repos_only;
+  const bool repos = what.scope != SyncScope::state_only;
   d.cancel = what.cancel;
   d.let_transfers_end = what.let_transfers_end;
   std::unique_ptr<store::Store> view;
@@ -304,7 +306,7 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   auto note = [&first](Status st) {
     if (!st && first.ok()) first = std::move(st);
   };
-  if (what.trees) {
+  if (trees) {
     checkpoint_databases(fs::path(d.cfg.workspace_root) / d.cfg.runner_state_dir, d.log);
   }
   // The repo backup (git, then a few uploads) and the trees' mirror (many
@@ -314,19 +316,19 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   Status repos_status, trees_status;
   {
     std::optional<std::jthread> repo_thread;
-    if (what.repos && backup_repos) {
+    if (repos && backup_repos) {
       repo_thread.emplace([&] {
         repos_status = catch_exceptions("backing up repos", [&] { return d.backup_repos(repo_report); });
       });
     }
-    if (what.trees) trees_status = d.mirror_trees(report);
+    if (trees) trees_status = d.mirror_trees(report);
   }
   report.repos_backed_up = repo_report.repos_backed_up;
   report.repos_unchanged = repo_report.repos_unchanged;
   report.repos_failed = repo_report.repos_failed;
   note(std::move(repos_status));
   note(std::move(trees_status));
-  if (what.trees && !d.cancelled()) {
+  if (trees && !d.cancelled()) {
     if (report.paths_synced > 0) {
       const SessionMetadata meta{std::chrono::system_clock::now(), d.cfg.session, d.cfg.namespace_name,
                                  report.paths_synced, read_restore_losses(restore_losses_record(d.cache))};
@@ -345,7 +347,7 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
                  " bytes sent; repos: " + std::to_string(report.repos_backed_up) + " backed up, " +
                  std::to_string(report.repos_unchanged) + " unchanged" +
                  (report.repos_failed > 0 ? ", " + std::to_string(report.repos_failed) + " failed" : "") +
-                 (what.repos && backup_repos ? "" : " (not scheduled)") + "; " +
+                 (repos && backup_repos ? "" : " (not scheduled)") + "; " +
                  std::to_string(report.duration.count()) + " ms");
   if (!first) {
     // Whichever part failed first, a cycle cut short by a cancel says so.
@@ -355,8 +357,20 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   return report;
 }
 
+Result<SyncScope> sync_scope(bool state_only, bool repos_only) {
+  if (state_only && repos_only) return Error(Errc::invalid_input, "state-only and repos-only exclude each other");
+  return state_only ? SyncScope::state_only : repos_only ? SyncScope::repos_only : SyncScope::all;
+}
+
+Result<CycleReport> sync_once(const config::Config& cfg, const EngineOptions& opts, SyncScope scope,
+                              const Logger& log) {
+  auto engine = SyncEngine::open(cfg, opts, log);
+  if (!engine) return std::move(engine).error();
+  return (*engine)->run_cycle(scope != SyncScope::state_only, CycleOptions{scope, opts.cancel});
+}
+
 Status run_sidecar(const config::Config& cfg, const EngineOptions& opts, StopToken& stop,
-                   const Logger& log, const CycleOptions& what) {
+                   const Logger& log, SyncScope scope) {
   config::log_input_warnings(cfg.warnings, log);
   SidecarSchedule schedule;
   schedule.initial_delay = cfg.sync_initial_delay;
@@ -371,9 +385,7 @@ Status run_sidecar(const config::Config& cfg, const EngineOptions& opts, StopTok
       if (!e) return std::move(e).error();
       engine = std::move(*e);
     }
-    CycleOptions this_cycle = what;
-    this_cycle.cancel = req.cancel;
-    this_cycle.let_transfers_end = !req.final;
+    const CycleOptions this_cycle{scope, req.cancel, !req.final};
     auto r = engine->run_cycle(req.backup_repos, this_cycle);
     if (!r) return std::move(r).error();
     return {};

@@ -5,6 +5,7 @@
 //  - hydrate():   layout, bucket check, state trees down, clones, workflow,
 //                 repo-state restore. Per-repo problems are warnings; a
 //                 broken store is an error (the pod must not start).
+//  - sync_once(): one sync cycle now, of a SyncScope (`sync --once`).
 //  - SyncEngine:  one sync cycle at a time (checkpoint SQLite, back up repos,
 //                 mirror the three trees, write metadata.json), keeping its
 //                 caches between cycles.
@@ -73,9 +74,21 @@ struct HydrateReport {
 // cloned. When run as root, everything written is given to 1001:0.
 Result<HydrateReport> hydrate(const config::Config& cfg, const EngineOptions& opts, const Logger& log);
 
+// Which parts a sync cycle runs: the one decision behind `sync --once
+// [--state-only | --repos-only]`, WS_SYNC_STATE_ONLY / WS_SYNC_REPOS_ONLY
+// and Python's state_only= / repos_only=.
+enum class SyncScope {
+  all,         // the repo backup (when the schedule says so) and the state trees
+  state_only,  // checkpoint + mirror of the state trees + metadata.json; no repo backup
+  repos_only,  // the repo backup only
+};
+
+// The scope the two switches every face offers ask for; both at once is
+// Errc::invalid_input.
+Result<SyncScope> sync_scope(bool state_only, bool repos_only);
+
 struct CycleOptions {
-  bool trees = true;         // checkpoint + mirror of the three trees + metadata.json
-  bool repos = true;         // back up the repos under repos/ (when the schedule says so)
+  SyncScope scope = SyncScope::all;
   // Once requested, the cycle stops: no new upload, no next repo, the
   // transfers under way aborted (unless let_transfers_end), and it fails
   // with Errc::cancelled. What was stored stays consistent: each file old
@@ -97,6 +110,12 @@ struct CycleReport {
   int paths_synced = 0;
   std::chrono::milliseconds duration{0};
 };
+
+// One sync cycle now, as `sync --once` runs it (the repo backup unless
+// state_only, whatever the sidecar's schedule), cancellable through
+// opts.cancel. Errors as SyncEngine::open and run_cycle.
+Result<CycleReport> sync_once(const config::Config& cfg, const EngineOptions& opts, SyncScope scope,
+                              const Logger& log);
 
 class SyncEngine {
  public:
@@ -121,10 +140,10 @@ class SyncEngine {
 // A stop cancels a running cycle at its next transfer boundary, so the
 // final one starts at once; it gets cfg.sync_shutdown_timeout, after which
 // it is cancelled too and what it did not save is reported.
-// With persistence off it idles until `stop`. `what` limits every cycle (as
-// `sync --state-only/--repos-only`). Returns an error only when the final
-// cycle failed (the caller's exit code).
+// With persistence off it idles until `stop`. `scope` limits every cycle
+// (as `sync --state-only/--repos-only`). Returns an error only when the
+// final cycle failed (the caller's exit code).
 Status run_sidecar(const config::Config& cfg, const EngineOptions& opts, StopToken& stop,
-                   const Logger& log, const CycleOptions& what = {});
+                   const Logger& log, SyncScope scope = SyncScope::all);
 
 }  // namespace ws::workspace

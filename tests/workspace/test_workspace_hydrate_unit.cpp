@@ -96,7 +96,7 @@ TEST_CASE("sync writes metadata.json with the session, namespace and trees synce
   CHECK(meta.find("\"pathsSynced\":3") != std::string::npos);
   // Nothing changed: nothing sent.
   store->down = true;
-  auto again = (*engine)->run_cycle(false, {true, false});
+  auto again = (*engine)->run_cycle(false, {ws::workspace::SyncScope::state_only});
   CHECK_FALSE(again);  // metadata.json is still written every cycle, and the store is down
   store->down = false;
   auto ok = (*engine)->run_cycle(false);

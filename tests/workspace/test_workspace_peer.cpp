@@ -454,10 +454,9 @@ struct RepoOnlySession {
   wstest::FaultProxy proxy{s3.endpoint(), [](const wstest::HttpRequest&) { return std::nullopt; }};
   std::string app = wsws::make_origin(tmp / "origins", "app");
   ws::config::Config cfg = config({});
-  ws::workspace::CycleOptions repos_only;
+  ws::workspace::CycleOptions repos_only{ws::workspace::SyncScope::repos_only};
 
   RepoOnlySession() {
-    repos_only.trees = false;
     REQUIRE(ws::workspace::hydrate(cfg, {}, {}));
   }
   ws::config::Config config(const std::map<std::string, std::string>& extra) const {
