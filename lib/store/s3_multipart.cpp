@@ -10,6 +10,7 @@
 #include "store/digest.hpp"
 #include "store/rclone_metadata.hpp"
 #include "store/s3_request.hpp"
+#include "common/base64.hpp"
 #include "store/s3_response_error.hpp"
 #include "store/s3_store.hpp"
 #include "store/s3_xml.hpp"
