@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "git/index_state.hpp"
 #include "git/libgit2.hpp"
 #include "git/stdio_file.hpp"
 
@@ -175,7 +176,8 @@ struct Untracked {
   std::vector<size_t> deltas;  // the missing untracked files in `diff`
 };
 
-Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_diff* diff, const git_diff_options& base) {
+Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_index* index, git_diff* diff,
+                                            const git_diff_options& base) {
   std::set<std::string> present;
   std::vector<std::string> removed;
   for (size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
@@ -192,7 +194,7 @@ Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_diff* dif
   git_diff_options opts = base;
   opts.pathspec = {specs.data(), specs.size()};
   git_diff* raw = nullptr;
-  if (git_diff_index_to_workdir(&raw, repo, nullptr, &opts) < 0) {
+  if (git_diff_index_to_workdir(&raw, repo, index, &opts) < 0) {
     return git_failure("comparing the index with the work tree");
   }
   out.diff.reset(raw);
@@ -203,23 +205,41 @@ Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_diff* dif
   return out;
 }
 
+// The repository's index as the patches see it (index_state.hpp): what
+// they cannot carry (conflicts, flags, intents to add) is recorded apart.
+Result<IndexPtr> plain_index(git_repository* repo, git_tree* head) {
+  git_index* raw = nullptr;
+  if (git_repository_index(&raw, repo) < 0) return git_failure("reading the index");
+  IndexPtr index(raw);
+  return plain_index_copy(index.get(), head);
+}
+
 }  // namespace
 
 Status PatchWriter::write_worktree_patch(const std::filesystem::path& path) const {
   auto tree = head_tree(repo_);
   if (!tree) return std::move(tree).error();
+  auto index = plain_index(repo_, tree->get());
+  if (!index) return std::move(index).error();
   git_diff_options opts = base_options();
   opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
                 GIT_DIFF_SHOW_UNTRACKED_CONTENT;
   // A submodule's own state is its repository's business, not this patch's.
   opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
+  // HEAD -> work tree through the plain index, as
+  // git_diff_tree_to_workdir_with_index does through the repository's.
   git_diff* raw = nullptr;
-  if (git_diff_tree_to_workdir_with_index(&raw, repo_, tree->get(), &opts) < 0) {
-    return git_failure("comparing HEAD with the work tree");
+  if (git_diff_tree_to_index(&raw, repo_, tree->get(), index->get(), &opts) < 0) {
+    return git_failure("comparing HEAD with the index");
   }
   DiffPtr diff(raw);
+  if (git_diff_index_to_workdir(&raw, repo_, index->get(), &opts) < 0) {
+    return git_failure("comparing the index with the work tree");
+  }
+  DiffPtr to_workdir(raw);
+  if (git_diff_merge(diff.get(), to_workdir.get()) < 0) return git_failure("comparing HEAD with the work tree");
   WS_TRY(find_renames(diff.get()));
-  auto extra = untracked_at_removed_paths(repo_, diff.get(), opts);
+  auto extra = untracked_at_removed_paths(repo_, index->get(), diff.get(), opts);
   if (!extra) return std::move(extra).error();
   std::vector<Entry> entries = all_of(diff.get());
   for (const size_t i : extra->deltas) entries.push_back({extra->diff.get(), i});
@@ -229,12 +249,11 @@ Status PatchWriter::write_worktree_patch(const std::filesystem::path& path) cons
 Status PatchWriter::write_index_patch(const std::filesystem::path& path) const {
   auto tree = head_tree(repo_);
   if (!tree) return std::move(tree).error();
-  git_index* raw_index = nullptr;
-  if (git_repository_index(&raw_index, repo_) < 0) return git_failure("reading the index");
-  IndexPtr index(raw_index);
+  auto index = plain_index(repo_, tree->get());
+  if (!index) return std::move(index).error();
   git_diff_options opts = base_options();
   git_diff* raw = nullptr;
-  if (git_diff_tree_to_index(&raw, repo_, tree->get(), index.get(), &opts) < 0) {
+  if (git_diff_tree_to_index(&raw, repo_, tree->get(), index->get(), &opts) < 0) {
     return git_failure("comparing HEAD with the index");
   }
   DiffPtr diff(raw);
