@@ -226,3 +226,53 @@ TEST_CASE("a bisect in progress is not carried: the backup and the restore name 
   CHECK(logged);
   CHECK(wstest::read_file(saved.dir / "fresh" / "README.md") == wstest::read_file(saved.work / "README.md"));
 }
+
+namespace {
+
+// A stand-in for git-lfs: clean turns "REAL x" into the pointer "POINTER x",
+// smudge the other way and leaves a mark that it ran.
+std::string fake_lfs_config(const fs::path& mark) {
+  return "git config filter.lfs.clean \"sed 's/^REAL /POINTER /'\" && git config filter.lfs.smudge \"touch '" +
+         mark.string() + "' && sed 's/^POINTER /REAL /'\" && git config filter.lfs.required true";
+}
+
+}  // namespace
+
+TEST_CASE("LFS pointer files restore as their pointer bytes: a filter driver of the backup repo never runs at restore") {
+  wstest::TempDir marks("ws-git-lfs-marks");
+  SavedState saved(fake_lfs_config(marks / "backup-smudge") + R"(
+    printf '*.lfs filter=lfs -text\n' > .gitattributes
+    printf 'REAL kept\n' > kept.lfs && printf 'REAL edited\n' > edited.lfs
+    git add -A && git commit -q -m lfs
+    printf 'REAL changed\n' > edited.lfs
+  )");
+  // The backup repo's work tree holds the smudged bytes; git (with the
+  // driver) sees the pointers.
+  CHECK(wstest::read_file(saved.work / "kept.lfs") == "REAL kept\n");
+  auto restored = saved.restore();
+  REQUIRE_MESSAGE(restored.ok(), restored.error().message);
+  const fs::path fresh = saved.dir / "fresh";
+  CHECK(wstest::read_file(fresh / "kept.lfs") == "POINTER kept\n");
+  CHECK(git_sh("git status --porcelain", fresh) == " M edited.lfs\n");
+  CHECK(git_sh("git ls-files -s", fresh) == git_sh("git ls-files -s", saved.work));
+  CHECK_FALSE(fs::exists(marks / "backup-smudge"));
+}
+
+TEST_CASE("LFS pointer files restore as their pointer bytes: a filter driver configured only at restore never runs") {
+  wstest::TempDir marks("ws-git-lfs-marks");
+  SavedState saved(R"(
+    printf '*.lfs filter=lfs -text\n' > .gitattributes
+    printf 'POINTER kept\n' > kept.lfs && git add -A && git commit -q -m lfs
+    printf 'POINTER moved on\n' > kept.lfs && printf 'POINTER new\n' > new.lfs
+  )");
+  git_sh("git clone -q '" + saved.origin + "' fresh && cd fresh && " + fake_lfs_config(marks / "restore-smudge"),
+         saved.dir.path());
+  ws::git::RestoreOptions opts;
+  opts.state_dir = saved.state;
+  opts.repo = saved.dir / "fresh";
+  auto restored = ws::git::restore_repo(opts, ws::Logger());
+  REQUIRE_MESSAGE(restored.ok(), restored.error().message);
+  CHECK(wstest::read_file(saved.dir / "fresh" / "kept.lfs") == "POINTER moved on\n");
+  CHECK(wstest::read_file(saved.dir / "fresh" / "new.lfs") == "POINTER new\n");
+  CHECK_FALSE(fs::exists(marks / "restore-smudge"));
+}
