@@ -134,9 +134,6 @@ class Generator {
       case git_rm: return line("git rm -q -r -f -- " + q(p));
       case stage: return line("git add -- " + q(p));
       case stage_all: return line("git add -A");
-      // An uncommitted .gitattributes edit is drawn but skipped until
-      // restore handles it (README); skipping keeps every other seed's
-      // script as it was.
       case intend_to_add:
         return line(parent_of(p) + "{ [ -e " + q(p) + " ] || cp -- " + blob(content()) + " " + q(p) +
                     "; } && git add -N -- " + q(p));
@@ -179,7 +176,12 @@ class Generator {
         return line(std::string("git stash push -q") + (chance(50) ? " -u" : ""));
       case checkout_main: return line("git checkout -q main");
       case spare_branch: return line("git branch 'spare-" + n + "' HEAD~1");
-      case attributes: return;
+      case attributes: {
+        static constexpr std::array<std::string_view, 6> kRules = {
+            "*.txt text eol=crlf", "*.md binary", "*.dat -text", "*.txt eol=lf", "* text=auto", "*.crlfdata text"};
+        return line("echo " + q(kRules[below(kRules.size())]) + " >> .gitattributes" +
+                    (chance(30) ? " && git add .gitattributes" : ""));
+      }
       case crlf_file: return line(parent_of(p) + "printf 'line one\\r\\nline two\\r\\n' > " + q(p));
       case kStepCount: return;
     }

@@ -276,3 +276,21 @@ TEST_CASE("LFS pointer files restore as their pointer bytes: a filter driver con
   CHECK(wstest::read_file(saved.dir / "fresh" / "new.lfs") == "POINTER new\n");
   CHECK_FALSE(fs::exists(marks / "restore-smudge"));
 }
+
+TEST_CASE("a submodule's staged gitlink change survives; its own checkout is its repository's and is not carried") {
+  SavedState saved(R"(
+    git init -q -b main ../sub && git -C ../sub commit -q --allow-empty -m one
+    git -c protocol.file.allow=always submodule add -q ../sub sm && git commit -q -m 'add sm'
+    git -C sm commit -q --allow-empty -m two && git add sm
+    git -C sm commit -q --allow-empty -m three
+    printf 'unstaged\n' >> README.md
+  )");
+  std::vector<std::string> warnings;
+  auto restored = saved.restore(&warnings);
+  REQUIRE_MESSAGE(restored.ok(), restored.error().message);
+  CHECK(warnings.empty());
+  const fs::path fresh = saved.dir / "fresh";
+  CHECK(git_sh("git ls-files -s", fresh) == git_sh("git ls-files -s", saved.work));
+  CHECK(git_sh("git diff --cached", fresh) == git_sh("git diff --cached --ignore-submodules=dirty", saved.work));
+  CHECK(wstest::read_file(fresh / "README.md") == wstest::read_file(saved.work / "README.md"));
+}
