@@ -1,5 +1,7 @@
 #include "git/patch_writer.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "git/index_state.hpp"
+#include "git/large_file_patch.hpp"
 #include "git/libgit2.hpp"
 #include "git/stdio_file.hpp"
 
@@ -142,11 +145,42 @@ bool hits_empty_filtered_file_bug(git_repository* repo, const git_diff_delta* d)
   return filtered;
 }
 
+// A large new work-tree file that git stores as it is (no filter): its
+// change is written while the file is read (large_file_patch.hpp) instead
+// of by libgit2, which holds the whole patch in memory. Returns whether it
+// was.
+Result<bool> stream_if_large(git_repository* repo, const git_diff_delta* d, FILE* out) {
+  if ((d->status != GIT_DELTA_UNTRACKED && d->status != GIT_DELTA_ADDED) ||
+      (d->new_file.mode != GIT_FILEMODE_BLOB && d->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE)) {
+    return false;
+  }
+  const std::filesystem::path file = std::filesystem::path(git_repository_workdir(repo)) / d->new_file.path;
+  struct stat st{};
+  if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) < kStreamedFileSize) {
+    return false;
+  }
+  git_filter_list* filters = nullptr;
+  if (git_filter_list_load(&filters, repo, nullptr, d->new_file.path, GIT_FILTER_TO_ODB, 0) < 0) return false;
+  const bool filtered = filters != nullptr;
+  git_filter_list_free(filters);
+  if (filtered) return false;
+  git_oid id;
+  if (git_odb_hashfile(&id, file.c_str(), GIT_OBJECT_BLOB) < 0) return git_failure(std::string("hashing ") + d->new_file.path);
+  WS_TRY(write_new_file_patch(out, d->new_file.path, file,
+                              (st.st_mode & 0111) != 0 ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB, id));
+  return true;
+}
+
 Status write_entries(const std::vector<Entry>& entries, const std::filesystem::path& path,
                      git_repository* workdir_repo = nullptr) {
   FilePtr file(std::fopen(path.c_str(), "wb"));
   if (!file) return Error(Errc::io, "cannot write " + path.string());
   for (const auto& [diff, i] : print_order(entries)) {
+    if (workdir_repo != nullptr) {
+      auto streamed = stream_if_large(workdir_repo, git_diff_get_delta(diff, i), file.get());
+      if (!streamed) return std::move(streamed).error();
+      if (*streamed) continue;
+    }
     git_patch* raw = nullptr;
     if (git_patch_from_diff(&raw, diff, i) < 0) return git_failure("diffing for " + path.string());
     if (raw == nullptr) continue;  // unchanged

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Seeds that once failed, replayed on every run.
-constexpr uint64_t kFailedSeeds[] = {9, 11, 13, 16, 19, 22, 39, 55};
+constexpr uint64_t kFailedSeeds[] = {9, 11, 13, 16, 19, 22, 39, 55, 64, 77};
 
 // The two origins and a clone of each, made once per process; a seed copies
 // a clone instead of cloning (process starts are most of a seed's cost).
