@@ -82,7 +82,8 @@ GitView observe(const fs::path& repo) {
   const std::set<std::string> ignored = split_nul(view.answers["ignored"]);
   view.answers.erase("ignored");
   for (auto it = fs::recursive_directory_iterator(repo); it != fs::recursive_directory_iterator(); ++it) {
-    const std::string rel = fs::relative(it->path(), repo).string();
+    // Lexical: a link to itself (`ln -s dir dir`) must not be resolved.
+    const std::string rel = it->path().lexically_relative(repo).string();
     if (rel == ".git") {
       it.disable_recursion_pending();
       continue;

@@ -119,7 +119,12 @@ TEST_CASE("randomized agent states survive backup and restore, as the git CLI se
       std::cout << done << " seeds run, " << failed.size() << " failed (last seed " << seeds[done - 1] << ")"
                 << std::endl;
     }
-    const Outcome outcome = run_seed(seed);
+    Outcome outcome;
+    try {
+      outcome = run_seed(seed);
+    } catch (const std::exception& e) {
+      outcome.failure = std::string("exception: ") + e.what();
+    }
     if (outcome.failure.empty()) continue;
     failed.push_back(seed);
     // The first few in full (on stdout: doctest's messages are not meant
