@@ -15,8 +15,10 @@
 #include "common/utc_time.hpp"
 #include "git/bundle_writer.hpp"
 #include "git/fingerprint.hpp"
+#include "git/index_state.hpp"
 #include "git/libgit2.hpp"
 #include "git/open_repo.hpp"
+#include "git/operation_state.hpp"
 #include "git/patch_writer.hpp"
 #include "git/repo_head.hpp"
 #include "git/repo_metadata.hpp"
@@ -161,8 +163,21 @@ Result<BackupResult> backup_repo(const BackupOptions& options, const Logger& log
   if (ec) return Error(Errc::io, "creating " + options.outdir.string() + ": " + ec.message());
   remove_orphaned_temp_files(options.outdir);
 
+  git_index* raw_index = nullptr;
+  if (git_repository_index(&raw_index, repo) < 0) return git_failure("reading the index");
+  IndexPtr index(raw_index);
+  auto index_state = read_index_state(index.get());
+  if (!index_state) return std::move(index_state).error();
+  auto operation = save_operation_state(repo, *index_state);
+  if (!operation) return std::move(operation).error();
+  for (const auto& what : operation->not_carried) {
+    log.warn("backup.state_not_carried", options.repo.string() + ": " + what);
+  }
+  std::vector<BundleRef> extra;
+  if (!operation->carrier.empty()) extra.push_back({operation->carrier, std::string(kSavedStateRef)});
+
   const fs::path bundle_path = options.outdir / layout::kRepoBundle;
-  BundleWriter bundle(repo);
+  BundleWriter bundle(repo, std::move(extra));
   auto header = bundle.header();
   if (!header) return std::move(header).error();
   if (header->refs.empty()) {
@@ -193,6 +208,8 @@ Result<BackupResult> backup_repo(const BackupOptions& options, const Logger& log
   if (!branches) return std::move(branches).error();
   meta.local_branches = std::move(*branches);
   meta.backed_up_at = utc_timestamp(std::chrono::system_clock::now());
+  meta.index = std::move(*index_state);
+  meta.operation = std::move(*operation);
   WS_TRY(write_text(options.outdir / layout::kRepoMetadata, to_json(meta)));
 
   if (!state_file.parent_path().empty()) fs::create_directories(state_file.parent_path(), ec);

@@ -87,6 +87,7 @@ Result<BundleHeader> BundleWriter::header() const {
     header.refs.push_back({oid_hex(*git_reference_target(resolved.get())), name});
   }
   if (rc != GIT_ITEROVER) return git_failure("listing refs");
+  header.refs.insert(header.refs.end(), extra_.begin(), extra_.end());
   return header;
 }
 

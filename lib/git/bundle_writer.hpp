@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include "common/error.hpp"
 #include "common/log.hpp"
@@ -19,6 +20,9 @@ namespace ws::git {
 class BundleWriter {
  public:
   explicit BundleWriter(git_repository* repo) : repo_(repo) {}
+  // `extra` are refs the bundle carries that the repository does not have
+  // (the saved state's carrier commit, operation_state.hpp), after its own.
+  BundleWriter(git_repository* repo, std::vector<BundleRef> extra) : repo_(repo), extra_(std::move(extra)) {}
 
   // The header the bundle would get; no refs for a repository without commits.
   Result<BundleHeader> header() const;
@@ -31,6 +35,7 @@ class BundleWriter {
   Status write_packed_history(const BundleHeader& header, FILE* file, const Logger& log) const;
 
   git_repository* repo_;  // borrowed
+  std::vector<BundleRef> extra_;
 };
 
 }  // namespace ws::git

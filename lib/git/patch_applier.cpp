@@ -68,6 +68,34 @@ Status apply_symlink_change(git_repository* repo, git_diff* diff, size_t i, cons
   return guard.write_file(d->new_file.path, content, e->mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
 }
 
+bool is_gitlink(const git_diff_delta* d) {
+  return d->old_file.mode == GIT_FILEMODE_COMMIT || d->new_file.mode == GIT_FILEMODE_COMMIT;
+}
+
+// A submodule's commit (gitlink) as the staged patch names it goes straight
+// into the index: libgit2 1.5's apply looks the commit up in this
+// repository, where it never is, and leaves the repository's attribute
+// cache corrupt on the way (a crash when the repository is freed).
+Status apply_gitlinks(git_repository* repo, git_diff* diff, const std::vector<size_t>& deltas) {
+  git_index* raw = nullptr;
+  if (git_repository_index(&raw, repo) < 0) return git_failure("reading the index");
+  IndexPtr index(raw);
+  for (const size_t i : deltas) {
+    const git_diff_delta* d = git_diff_get_delta(diff, i);
+    if (d->status != GIT_DELTA_ADDED && d->old_file.path != nullptr) {
+      git_index_remove(index.get(), d->old_file.path, 0);
+    }
+    if (d->status == GIT_DELTA_DELETED) continue;
+    git_index_entry entry{};
+    entry.path = d->new_file.path;
+    entry.mode = d->new_file.mode;
+    entry.id = d->new_file.id;
+    if (git_index_add(index.get(), &entry) < 0) return git_failure(std::string("staging submodule ") + d->new_file.path);
+  }
+  if (git_index_write(index.get()) < 0) return git_failure("writing the index");
+  return {};
+}
+
 // The whole patch at once; when it does not parse, each file's section
 // alone, and the sections that do not parse are rejected by path: one
 // unreadable file change never costs the others.
@@ -215,10 +243,25 @@ Result<ApplyReport> PatchApplier::apply(const std::filesystem::path& path, Apply
     return true;
   };
   std::vector<bool> refused(n, false);
+  std::vector<size_t> gitlinks;
   size_t allowed = 0;
   for (size_t i = 0; i < n; ++i) {
     refused[i] = refuse(i, true);
+    if (!refused[i] && is_gitlink(git_diff_get_delta(diff.get(), i))) {
+      refused[i] = true;
+      gitlinks.push_back(i);
+    }
     if (!refused[i]) ++allowed;
+  }
+  if (!gitlinks.empty()) {
+    if (worktree) {
+      log.info("restore.submodule_skipped", std::to_string(gitlinks.size()) +
+                                                " saved work-tree change(s) of submodules not applied: a "
+                                                "submodule's checkout is its own repository's");
+    } else {
+      WS_TRY(apply_gitlinks(repo_, diff.get(), gitlinks));
+      report.applied += gitlinks.size();
+    }
   }
   if (allowed == 0) return report;
 

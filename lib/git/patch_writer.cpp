@@ -1,5 +1,7 @@
 #include "git/patch_writer.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -7,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "git/index_state.hpp"
+#include "git/large_file_patch.hpp"
 #include "git/libgit2.hpp"
 #include "git/stdio_file.hpp"
 
@@ -141,11 +145,42 @@ bool hits_empty_filtered_file_bug(git_repository* repo, const git_diff_delta* d)
   return filtered;
 }
 
+// A large new work-tree file that git stores as it is (no filter): its
+// change is written while the file is read (large_file_patch.hpp) instead
+// of by libgit2, which holds the whole patch in memory. Returns whether it
+// was.
+Result<bool> stream_if_large(git_repository* repo, const git_diff_delta* d, FILE* out) {
+  if ((d->status != GIT_DELTA_UNTRACKED && d->status != GIT_DELTA_ADDED) ||
+      (d->new_file.mode != GIT_FILEMODE_BLOB && d->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE)) {
+    return false;
+  }
+  const std::filesystem::path file = std::filesystem::path(git_repository_workdir(repo)) / d->new_file.path;
+  struct stat st{};
+  if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) < kStreamedFileSize) {
+    return false;
+  }
+  git_filter_list* filters = nullptr;
+  if (git_filter_list_load(&filters, repo, nullptr, d->new_file.path, GIT_FILTER_TO_ODB, 0) < 0) return false;
+  const bool filtered = filters != nullptr;
+  git_filter_list_free(filters);
+  if (filtered) return false;
+  git_oid id;
+  if (git_odb_hashfile(&id, file.c_str(), GIT_OBJECT_BLOB) < 0) return git_failure(std::string("hashing ") + d->new_file.path);
+  WS_TRY(write_new_file_patch(out, d->new_file.path, file,
+                              (st.st_mode & 0111) != 0 ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB, id));
+  return true;
+}
+
 Status write_entries(const std::vector<Entry>& entries, const std::filesystem::path& path,
                      git_repository* workdir_repo = nullptr) {
   FilePtr file(std::fopen(path.c_str(), "wb"));
   if (!file) return Error(Errc::io, "cannot write " + path.string());
   for (const auto& [diff, i] : print_order(entries)) {
+    if (workdir_repo != nullptr) {
+      auto streamed = stream_if_large(workdir_repo, git_diff_get_delta(diff, i), file.get());
+      if (!streamed) return std::move(streamed).error();
+      if (*streamed) continue;
+    }
     git_patch* raw = nullptr;
     if (git_patch_from_diff(&raw, diff, i) < 0) return git_failure("diffing for " + path.string());
     if (raw == nullptr) continue;  // unchanged
@@ -175,7 +210,8 @@ struct Untracked {
   std::vector<size_t> deltas;  // the missing untracked files in `diff`
 };
 
-Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_diff* diff, const git_diff_options& base) {
+Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_index* index, git_diff* diff,
+                                            const git_diff_options& base) {
   std::set<std::string> present;
   std::vector<std::string> removed;
   for (size_t i = 0; i < git_diff_num_deltas(diff); ++i) {
@@ -192,7 +228,7 @@ Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_diff* dif
   git_diff_options opts = base;
   opts.pathspec = {specs.data(), specs.size()};
   git_diff* raw = nullptr;
-  if (git_diff_index_to_workdir(&raw, repo, nullptr, &opts) < 0) {
+  if (git_diff_index_to_workdir(&raw, repo, index, &opts) < 0) {
     return git_failure("comparing the index with the work tree");
   }
   out.diff.reset(raw);
@@ -203,23 +239,41 @@ Result<Untracked> untracked_at_removed_paths(git_repository* repo, git_diff* dif
   return out;
 }
 
+// The repository's index as the patches see it (index_state.hpp): what
+// they cannot carry (conflicts, flags, intents to add) is recorded apart.
+Result<IndexPtr> plain_index(git_repository* repo, git_tree* head) {
+  git_index* raw = nullptr;
+  if (git_repository_index(&raw, repo) < 0) return git_failure("reading the index");
+  IndexPtr index(raw);
+  return plain_index_copy(index.get(), head);
+}
+
 }  // namespace
 
 Status PatchWriter::write_worktree_patch(const std::filesystem::path& path) const {
   auto tree = head_tree(repo_);
   if (!tree) return std::move(tree).error();
+  auto index = plain_index(repo_, tree->get());
+  if (!index) return std::move(index).error();
   git_diff_options opts = base_options();
   opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
                 GIT_DIFF_SHOW_UNTRACKED_CONTENT;
   // A submodule's own state is its repository's business, not this patch's.
   opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
+  // HEAD -> work tree through the plain index, as
+  // git_diff_tree_to_workdir_with_index does through the repository's.
   git_diff* raw = nullptr;
-  if (git_diff_tree_to_workdir_with_index(&raw, repo_, tree->get(), &opts) < 0) {
-    return git_failure("comparing HEAD with the work tree");
+  if (git_diff_tree_to_index(&raw, repo_, tree->get(), index->get(), &opts) < 0) {
+    return git_failure("comparing HEAD with the index");
   }
   DiffPtr diff(raw);
+  if (git_diff_index_to_workdir(&raw, repo_, index->get(), &opts) < 0) {
+    return git_failure("comparing the index with the work tree");
+  }
+  DiffPtr to_workdir(raw);
+  if (git_diff_merge(diff.get(), to_workdir.get()) < 0) return git_failure("comparing HEAD with the work tree");
   WS_TRY(find_renames(diff.get()));
-  auto extra = untracked_at_removed_paths(repo_, diff.get(), opts);
+  auto extra = untracked_at_removed_paths(repo_, index->get(), diff.get(), opts);
   if (!extra) return std::move(extra).error();
   std::vector<Entry> entries = all_of(diff.get());
   for (const size_t i : extra->deltas) entries.push_back({extra->diff.get(), i});
@@ -229,12 +283,11 @@ Status PatchWriter::write_worktree_patch(const std::filesystem::path& path) cons
 Status PatchWriter::write_index_patch(const std::filesystem::path& path) const {
   auto tree = head_tree(repo_);
   if (!tree) return std::move(tree).error();
-  git_index* raw_index = nullptr;
-  if (git_repository_index(&raw_index, repo_) < 0) return git_failure("reading the index");
-  IndexPtr index(raw_index);
+  auto index = plain_index(repo_, tree->get());
+  if (!index) return std::move(index).error();
   git_diff_options opts = base_options();
   git_diff* raw = nullptr;
-  if (git_diff_tree_to_index(&raw, repo_, tree->get(), index.get(), &opts) < 0) {
+  if (git_diff_tree_to_index(&raw, repo_, tree->get(), index->get(), &opts) < 0) {
     return git_failure("comparing HEAD with the index");
   }
   DiffPtr diff(raw);

@@ -17,6 +17,8 @@ std::string to_json(const RepoMetadata& m) {
   o["headSha"] = m.head_sha;
   o["localBranches"] = std::move(branches);
   o["backedUpAt"] = m.backed_up_at;
+  if (!m.index.empty()) o["index"] = to_json_value(m.index);
+  if (!m.operation.empty()) o["inProgress"] = to_json_value(m.operation);
   return json::serialize(o) + "\n";
 }
 
@@ -42,6 +44,8 @@ Result<RepoMetadata> parse_repo_metadata(std::string_view text) {
   m.current_branch = string_field(o, "currentBranch");
   m.head_sha = string_field(o, "headSha");
   m.backed_up_at = string_field(o, "backedUpAt");
+  if (const auto* i = o.if_contains("index")) m.index = index_state_from_json(*i);
+  if (const auto* p = o.if_contains("inProgress")) m.operation = operation_state_from_json(*p);
   if (const auto* b = o.if_contains("localBranches"); b != nullptr && b->is_array()) {
     for (const auto& e : b->as_array()) {
       if (e.is_string()) m.local_branches.emplace_back(e.as_string());

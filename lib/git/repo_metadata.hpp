@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "git/index_state.hpp"
+#include "git/operation_state.hpp"
 
 namespace ws::git {
 
@@ -16,6 +18,9 @@ struct RepoMetadata {
   std::string head_sha;                   // "headSha", "" without commits
   std::vector<std::string> local_branches;  // "localBranches", short names
   std::string backed_up_at;               // "backedUpAt", ISO-8601 UTC
+  // The library's own keys, absent when empty (the scripts ignore them):
+  IndexState index;                       // "index": conflicts, flags, intents to add
+  OperationState operation;               // "inProgress": an operation in progress
 };
 
 // Serialises; the remote URL is redacted again here, whatever the caller passed.

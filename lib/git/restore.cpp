@@ -9,7 +9,9 @@
 #include "common/redact.hpp"
 #include "git/bundle_reader.hpp"
 #include "git/clone.hpp"
+#include "git/index_state.hpp"
 #include "git/libgit2.hpp"
+#include "git/operation_state.hpp"
 #include "git/open_repo.hpp"
 #include "git/patch_applier.hpp"
 #include "git/rejected_patch.hpp"
@@ -269,6 +271,17 @@ Result<RestoreResult> restore_repo(const RestoreOptions& options, const Logger& 
                                           " did not apply whole; kept as " + kept->string());
     result.kept_patches.push_back(std::move(*kept));
   }
+
+  // What no patch carries: the index's conflicts and flags, then the files
+  // of an operation in progress (operation_state.hpp).
+  std::vector<std::string> not_restored;
+  WS_TRY(apply_index_state(repo.get(), meta->index, not_restored));
+  WS_TRY(restore_operation_state(repo.get(), meta->operation, not_restored));
+  for (const auto& what : meta->operation.not_carried) not_restored.insert(not_restored.begin(), what + " (not in the backup)");
+  for (const auto& what : not_restored) {
+    log.warn("restore.state_not_restored", "repository " + options.repo.string() + ": " + what);
+  }
+  result.not_restored = std::move(not_restored);
 
   auto head = read_repo_head(repo.get());
   if (!head) return std::move(head).error();

@@ -42,6 +42,9 @@ struct RestoreResult {
   // Copies of the saved patches that did not apply whole, kept in the
   // repository's .git/libworkspace/ (rejected_patch.hpp), never overwritten.
   std::vector<std::filesystem::path> kept_patches;
+  // Parts of the saved git state (index entries, in-progress files) that
+  // were not carried or could not be put back, each with its reason.
+  std::vector<std::string> not_restored;
 };
 
 // Errors: not_found (state_dir or metadata.json missing), invalid_input

@@ -33,18 +33,28 @@ std::string q(std::string_view s) {
 
 class Generator {
  public:
-  explicit Generator(uint64_t seed) : rng_(seed) {}
+  explicit Generator(uint64_t seed) : rng_(seed), seed_(seed) {}
 
   AgentScenario run() {
     scenario_.empty_origin = below(12) == 0;
     line("set +euo pipefail");
     const size_t steps = 4 + below(22);
     for (size_t i = 0; i < steps; ++i) step(i);
+    // The tail draws from a stream of its own, so every seed's steps above
+    // stay what they were when the tail did not exist (kept seeds replay).
+    rng_.seed(seed_ ^ 0x9e3779b97f4a7c15ULL);
+    if (chance(35)) operation_in_progress(steps);
+    if (chance(15)) index_flag(steps + 1);
+    if (chance(50)) {
+      const size_t more = below(4);
+      for (size_t i = 0; i < more; ++i) step(steps + 2 + i);
+    }
     return std::move(scenario_);
   }
 
  private:
   std::mt19937_64 rng_;
+  uint64_t seed_;
   AgentScenario scenario_;
   bool stashed_ = false;
 
@@ -124,12 +134,9 @@ class Generator {
       case git_rm: return line("git rm -q -r -f -- " + q(p));
       case stage: return line("git add -- " + q(p));
       case stage_all: return line("git add -A");
-      // Two steps are drawn but skipped until restore handles them (README,
-      // "not handled yet"); skipping keeps every other seed's script as it
-      // was. `git add -N` comes back as a staged empty file, and a
-      // .gitattributes edit left uncommitted changes how git reads every
-      // other file (seed 25 with it on).
-      case intend_to_add: return;
+      case intend_to_add:
+        return line(parent_of(p) + "{ [ -e " + q(p) + " ] || cp -- " + blob(content()) + " " + q(p) +
+                    "; } && git add -N -- " + q(p));
       case unstage: return line("git reset -q -- " + q(p));
       case git_mv: {
         const std::string to = path();
@@ -169,10 +176,64 @@ class Generator {
         return line(std::string("git stash push -q") + (chance(50) ? " -u" : ""));
       case checkout_main: return line("git checkout -q main");
       case spare_branch: return line("git branch 'spare-" + n + "' HEAD~1");
-      case attributes: return;
+      case attributes: {
+        // Not drawn: a rule that makes git read a committed CRLF file as
+        // text (`*.crlfdata text`, `* text=auto`): whether git then lists
+        // it modified depends on its stat cache, in the backup repo too
+        // (README; soak seeds 64 and 77 with them).
+        static constexpr std::array<std::string_view, 6> kRules = {
+            "*.txt text eol=crlf", "*.md binary", "*.dat -text", "*.txt eol=lf", "*.md text", "*.sh eol=lf"};
+        return line("echo " + q(kRules[below(kRules.size())]) + " >> .gitattributes" +
+                    (chance(30) ? " && git add .gitattributes" : ""));
+      }
       case crlf_file: return line(parent_of(p) + "printf 'line one\\r\\nline two\\r\\n' > " + q(p));
       case kStepCount: return;
     }
+  }
+
+  // A side branch from HEAD whose commit changes `file` one way while HEAD's
+  // next commit changes it another (or deletes it): the two conflict.
+  std::string diverge(const std::string& file, const std::string& n) {
+    const bool deleted = chance(20);
+    return "git add -A && git commit -q --no-verify -m 'before " + n + "'; git checkout -q -b 'side-" + n +
+           "' && cp -- " + blob(text(false) + "theirs " + n + "\n") + " " + q(file) + " && git add -- " + q(file) +
+           " && git commit -q -m 'side " + n + "' && git checkout -q - && " +
+           (deleted ? "git rm -q -- " + q(file) : "cp -- " + blob(text(false) + "ours " + n + "\n") + " " + q(file) +
+                                                      " && git add -- " + q(file)) +
+           " && git commit -q -m 'ours " + n + "'";
+  }
+
+  // An operation stopped half-way, as the agent left it when the pod
+  // stopped: a merge, rebase, cherry-pick, revert or `git am` with
+  // conflicts, or an interactive rebase stopped at an `edit`.
+  void operation_in_progress(size_t i) {
+    const std::string n = std::to_string(i);
+    static constexpr std::array<std::string_view, 3> kFiles = {"a.txt", "dir/c.txt", "lines.txt"};
+    const std::string file(kFiles[below(kFiles.size())]);
+    switch (below(7)) {
+      case 0: return line(diverge(file, n) + "; git merge -q 'side-" + n + "' >/dev/null");
+      case 1: return line(diverge(file, n) + "; git cherry-pick 'side-" + n + "' >/dev/null 2>&1");
+      case 2: return line(diverge(file, n) + "; git rebase -q 'side-" + n + "' >/dev/null 2>&1");
+      case 3:
+        return line(diverge(file, n) + "; git format-patch -q -1 --stdout 'side-" + n + "' > \"$BLOBS/mbox-" + n +
+                    "\" && git am -q " + (chance(50) ? "-3 " : "") + "\"$BLOBS/mbox-" + n + "\" >/dev/null 2>&1");
+      case 4:
+        return line("git add -A && git commit -q --no-verify -m 'before " + n + "'; for v in one two three; do echo \"$v " +
+                    n + "\" > " + q(file) + " && git add -- " + q(file) + " && git commit -q -m \"$v\"; done; " +
+                    "git revert --no-edit HEAD~1 >/dev/null 2>&1");
+      case 5:
+        return line(diverge(file, n) + "; git merge -q --no-commit 'side-" + n + "' >/dev/null 2>&1; " +
+                    "git checkout -q --theirs -- " + q(file) + " 2>/dev/null; git add -A");
+      default:
+        return line("git add -A && git commit -q --no-verify -m 'before " + n +
+                    "'; GIT_SEQUENCE_EDITOR='sed -i 1s/^pick/edit/' git rebase -q -i HEAD~1 >/dev/null 2>&1");
+    }
+  }
+
+  void index_flag(size_t) {
+    static constexpr std::array<std::string_view, 3> kFlags = {"--assume-unchanged", "--skip-worktree",
+                                                               "--no-assume-unchanged"};
+    line("git update-index " + std::string(kFlags[below(kFlags.size())]) + " -- " + q(path()));
   }
 };
 

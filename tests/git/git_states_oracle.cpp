@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kMark = "\n\x01oracle ";
 
 // One shell for all questions: a seed's cost is mostly process starts.
-constexpr std::string_view kQuestions = R"(
+constexpr std::string_view kQuestions = R"sh(
   ask() { printf '\n\001oracle %s\n' "$1"; }
   ask refs; git for-each-ref --format='%(refname) %(objectname) %(*objectname)'
   ask HEAD; git symbolic-ref -q HEAD || git rev-parse -q --verify HEAD || echo unborn
@@ -21,9 +21,19 @@ constexpr std::string_view kQuestions = R"(
   ask staged; git diff --cached --binary
   ask unstaged; git diff --binary
   ask index; git ls-files -s
+  ask flags; git ls-files -v
+  ask long_status; git status | tail -n +2
+  ask operation; (cd "$(git rev-parse --git-dir)" &&
+    if [ -e MERGE_HEAD ] || [ -e CHERRY_PICK_HEAD ] || [ -e REVERT_HEAD ] || [ -d rebase-merge ] ||
+       [ -d rebase-apply ] || [ -d sequencer ]; then
+      for f in MERGE_HEAD MERGE_MSG MERGE_MODE CHERRY_PICK_HEAD REVERT_HEAD REBASE_HEAD ORIG_HEAD AUTO_MERGE; do
+        [ -e "$f" ] || continue; echo "== $f"; cat "$f"
+      done
+      { find rebase-merge rebase-apply sequencer -type f 2>/dev/null || true; } | sort | while read -r f; do echo "== $f"; cat "$f"; done
+    fi)
   ask stash; git log -g --format=%H refs/stash -- 2>/dev/null || true
   ask ignored; git ls-files -z --others --ignored --exclude-standard
-)";
+)sh";
 
 std::set<std::string> split_nul(const std::string& s) {
   std::set<std::string> out;
@@ -72,7 +82,8 @@ GitView observe(const fs::path& repo) {
   const std::set<std::string> ignored = split_nul(view.answers["ignored"]);
   view.answers.erase("ignored");
   for (auto it = fs::recursive_directory_iterator(repo); it != fs::recursive_directory_iterator(); ++it) {
-    const std::string rel = fs::relative(it->path(), repo).string();
+    // Lexical: a link to itself (`ln -s dir dir`) must not be resolved.
+    const std::string rel = it->path().lexically_relative(repo).string();
     if (rel == ".git") {
       it.disable_recursion_pending();
       continue;
