@@ -80,7 +80,7 @@ func (e *CallbackPanicError) Error() string {
 }
 
 func (e *CallbackPanicError) Is(target error) bool { return target == ErrCallbackPanic }
-func (e *CallbackPanicError) Unwrap() error         { return e.Err }
+func (e *CallbackPanicError) Unwrap() error        { return e.Err }
 
 // liveHandles counts the registered callback handles (a leak shows here).
 var liveHandles atomic.Int64
