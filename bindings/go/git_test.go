@@ -93,3 +93,34 @@ func TestCloneWorkflowSubpath(t *testing.T) {
 		t.Error("the sub-path is the workflow")
 	}
 }
+
+func TestHydrateClonesTheSessionReposAndASyncBacksThemUp(t *testing.T) {
+	ctx := ctxTimeout(t, time.Minute)
+	url := origin(t)
+	repos, err := NormalizeRepos(`[{"url": "`+url+`", "branch": "main"}]`, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := localStore(t)
+	root := filepath.Join(t.TempDir(), "ws")
+	vars := sessionVars(root, endpoint)
+	vars["REPOS_JSON"] = repos
+	report, err := Hydrate(ctx, mustConfig(t, vars), nil)
+	if err != nil || report.ReposCloned != 1 || report.ReposFailed != 0 {
+		t.Fatalf("Hydrate: %+v %v", report, err)
+	}
+	writeFile(t, filepath.Join(root, "repos", "app", "README.md"), "changed by the agent\n")
+	sync, err := SyncOnce(ctx, mustConfig(t, vars), &Options{ReposOnly: true})
+	if err != nil || sync.ReposBackedUp != 1 || sync.FilesUploaded != 0 {
+		t.Fatalf("repos-only sync: %+v %v", sync, err)
+	}
+	second := filepath.Join(t.TempDir(), "ws2")
+	vars["WORKSPACE_ROOT"] = second
+	back, err := Hydrate(ctx, mustConfig(t, vars), nil)
+	if err != nil || back.ReposRestored != 1 {
+		t.Fatalf("second hydrate: %+v %v", back, err)
+	}
+	if got := readFile(t, filepath.Join(second, "repos", "app", "README.md")); got != "changed by the agent\n" {
+		t.Errorf("the agent's change was not restored: %q", got)
+	}
+}
