@@ -20,14 +20,34 @@ bool Args::flag(std::string_view name) const {
 std::optional<std::string> Args::value(std::string_view name) const {
   auto it = values.find(std::string(name));
   if (it == values.end()) return std::nullopt;
-  return it->second;
+  return it->second.back();
 }
+
+std::vector<std::string> Args::all(std::string_view name) const {
+  auto it = values.find(std::string(name));
+  return it == values.end() ? std::vector<std::string>{} : it->second;
+}
+
+namespace {
+
+// rclone's and git's one-letter habits, for the commands that have the option.
+std::string long_form(const Command& cmd, const std::string& a) {
+  static const std::pair<const char*, const char*> kShort[] = {{"-v", "--verbose"}, {"-n", "--dry-run"}};
+  for (const auto& [s, l] : kShort) {
+    if (a != s) continue;
+    const bool has = std::any_of(cmd.options.begin(), cmd.options.end(), [&](const Option& o) { return o.name == l; });
+    if (has) return l;
+  }
+  return a;
+}
+
+}  // namespace
 
 ws::Result<Args> parse_args(const Command& cmd, const std::vector<std::string>& argv) {
   Args args;
   bool only_positional = false;
   for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
+    const std::string a = only_positional ? argv[i] : long_form(cmd, argv[i]);
     if (only_positional || a.size() < 2 || a[0] != '-' || a == "-") {
       args.positional.push_back(a);
       continue;
@@ -54,13 +74,17 @@ ws::Result<Args> parse_args(const Command& cmd, const std::vector<std::string>& 
         return ws::Error(ws::Errc::invalid_input, "option '" + name + "' takes no value");
       }
       args.flags.push_back(name);
-    } else if (has_inline) {
-      args.values[name] = inline_value;
-    } else if (i + 1 < argv.size()) {
-      args.values[name] = argv[++i];
     } else {
-      return ws::Error(ws::Errc::invalid_input,
-                       "option '" + name + "' needs a value (" + opt->value_name + ")");
+      if (!has_inline && i + 1 >= argv.size()) {
+        return ws::Error(ws::Errc::invalid_input,
+                         "option '" + name + "' needs a value (" + opt->value_name + ")");
+      }
+      auto& given = args.values[name];
+      // A second value would silently replace the first: say so instead.
+      if (!given.empty() && !opt->repeatable) {
+        return ws::Error(ws::Errc::invalid_input, "option '" + name + "' is given more than once");
+      }
+      given.push_back(has_inline ? inline_value : argv[++i]);
     }
   }
   return args;
@@ -80,7 +104,10 @@ std::string help_text(const Command& cmd) {
     out += "  " + left + std::string(width + 2 - std::min(width + 1, left.size()), ' ') + help + "\n";
   };
   for (const auto& o : cmd.options) {
-    line(o.value_name.empty() ? o.name : o.name + " " + o.value_name, o.help);
+    std::string left = o.value_name.empty() ? o.name : o.name + " " + o.value_name;
+    if (o.name == "--verbose") left = "-v, " + left;
+    if (o.name == "--dry-run") left = "-n, " + left;
+    line(left, o.repeatable ? o.help + " (repeatable)" : o.help);
   }
   line("--help", "show this help");
   return out;

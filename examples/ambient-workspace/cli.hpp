@@ -24,15 +24,17 @@ struct Option {
   std::string name;         // "--repo-url"
   std::string value_name;   // "URL"; empty for a boolean flag
   std::string help;
+  bool repeatable = false;  // may be given more than once; every value counts, in order
 };
 
 struct Args {
   std::vector<std::string> positional;
-  std::map<std::string, std::string> values;  // "--repo-url" -> "..."
-  std::vector<std::string> flags;             // "--reveal"
+  std::map<std::string, std::vector<std::string>> values;  // "--exclude" -> every value, in order
+  std::vector<std::string> flags;                          // "--reveal"
 
   bool flag(std::string_view name) const;
   std::optional<std::string> value(std::string_view name) const;
+  std::vector<std::string> all(std::string_view name) const;  // a repeatable option's values
 };
 
 struct Command {

@@ -36,11 +36,36 @@ void print_overview(const std::vector<cli::Command>& cmds) {
                "exit codes: 0 success, 1 runtime failure, 2 bad input or usage.\n";
 }
 
+// The commands of a group ("store": store ls, store sync, ...), for
+// `store --help` and `help store`.
+std::vector<const cli::Command*> group_of(const std::vector<cli::Command>& cmds, const std::string& group) {
+  std::vector<const cli::Command*> out;
+  for (const auto& c : cmds) {
+    if (c.name.starts_with(group + " ")) out.push_back(&c);
+  }
+  return out;
+}
+
+void print_group(const std::string& group, const std::vector<const cli::Command*>& members) {
+  std::cout << "usage: ambient-workspace " << group << " <command> [options]\n\ncommands:\n";
+  for (const auto* c : members) {
+    std::cout << "  " << c->name << std::string(c->name.size() < 22 ? 22 - c->name.size() : 1, ' ')
+              << c->summary << "\n";
+  }
+  std::cout << "\n'ambient-workspace " << group << " <command> --help' explains a command and its options.\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args(argv + 1, argv + argc);
   const auto cmds = all_commands();
+  if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) args[0] = "version";
+  if (!args.empty() && args[0] == "help" && args.size() > 1) {
+    // `help store`, `help store sync`: the same as --help after the command.
+    args.erase(args.begin());
+    args.push_back("--help");
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_overview(cmds);
     return args.empty() ? cli::kExitUsage : cli::kExitOk;
@@ -62,6 +87,14 @@ int main(int argc, char** argv) {
     }
   }
   if (found == nullptr) {
+    const auto members = group_of(cmds, args[0]);
+    if (!members.empty()) {
+      // "store" alone, or "store --help", or "store nosuch".
+      const bool asked = args.size() == 1 || args[1] == "--help" || args[1] == "-h";
+      if (!asked) std::cerr << "ambient-workspace: unknown command '" << args[0] << " " << args[1] << "'\n\n";
+      print_group(args[0], members);
+      return args.size() > 1 && asked ? cli::kExitOk : cli::kExitUsage;
+    }
     std::cerr << "ambient-workspace: unknown command '" << args[0]
               << "' (see 'ambient-workspace --help')\n";
     return cli::kExitUsage;

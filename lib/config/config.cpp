@@ -5,6 +5,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "common/byte_size.hpp"
 #include "config/env_table.hpp"
 #include "config/layout.hpp"
 #include "config/sanitize.hpp"
@@ -47,6 +48,18 @@ class Reader {
                                             text + "'");
     }
     if (value < min || value > max) return range();
+    return value;
+  }
+
+  // A size in [min, max] bytes, with rclone's suffixes (500M, 1.5G, 2Gi).
+  Result<uint64_t> size(std::string_view name, uint64_t min, uint64_t max) const {
+    const std::string text = get(name);
+    auto value = parse_byte_size(text);
+    if (!value) return Error(Errc::invalid_input, std::string(name) + ": " + value.error().message);
+    if (*value < min || *value > max) {
+      return Error(Errc::invalid_input, std::string(name) + " must be between " + std::to_string(min) +
+                                            " and " + std::to_string(max) + " bytes, got " + text);
+    }
     return value;
   }
 
@@ -228,7 +241,7 @@ Result<Config> load_config(const EnvSource& env) {
   auto shutdown = r.number("SYNC_SHUTDOWN_TIMEOUT", 1, 3600);
   if (!shutdown) return std::move(shutdown).error();
   c.sync_shutdown_timeout = std::chrono::seconds(*shutdown);
-  auto max_size = r.number("MAX_SYNC_SIZE", 1, kMaxSyncSizeLimit);
+  auto max_size = r.size("MAX_SYNC_SIZE", 1, kMaxSyncSizeLimit);
   if (!max_size) return std::move(max_size).error();
   c.max_sync_size = *max_size;
   auto backup = r.number("REPO_BACKUP_INTERVAL", 1, 1000000);

@@ -71,7 +71,7 @@ inline constexpr std::array kEnvVars = {
     EnvVar{"SYNC_INITIAL_DELAY", "30", "sidecar: seconds to wait before the first sync (0 to 86400)", false, EnvReader::sync},
     EnvVar{"SYNC_INTERVAL", "60", "sidecar: seconds between sync cycles (1 to 86400)", false, EnvReader::sync},
     EnvVar{"MAX_SYNC_SIZE", "1073741824",
-           "sidecar: byte limit of the synced trees (warn above it, skip larger files; 1 to 2^50)", false, EnvReader::sync},
+           "sidecar: byte limit of the synced trees (warn above it, skip larger files; 1 to 2^50; bytes, or with a suffix K, M, G, T, P = powers of 1024, e.g. 500M)", false, EnvReader::sync},
     EnvVar{"REPO_BACKUP_INTERVAL", "5", "sidecar: back up git repos every Nth cycle (1 to 1000000)", false, EnvReader::sync},
     EnvVar{"SYNC_SHUTDOWN_TIMEOUT", "25",
            "sidecar: seconds the final backup and sync may take after SIGTERM, within the pod's grace "

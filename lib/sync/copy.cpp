@@ -40,7 +40,7 @@ class CopyRun {
   // Lists the prefix and decides what to download. An error means nothing
   // could be decided for this tree.
   Status prepare() {
-    auto filter = ExcludeFilter::compile(opts_.excludes);
+    auto filter = ExcludeFilter::compile(opts_.excludes, opts_.filter_rules);
     if (!filter) return std::move(filter).error();
     filter_ = std::move(*filter);
     auto listing = store_.list(prefix_);
@@ -101,7 +101,10 @@ class CopyRun {
   Result<SyncSummary> finish() {
     if (opts_.dry_run) {
       summary_.transferred = downloads_.size();
-      for (const auto& d : downloads_) summary_.bytes_transferred += d.object.size;
+      for (const auto& d : downloads_) {
+        summary_.bytes_transferred += d.object.size;
+        log_.info("sync.dry_run", "would download " + d.object.key + " (" + std::to_string(d.object.size) + " bytes)");
+      }
       return std::move(summary_);
     }
     save_state(listing_);

@@ -11,7 +11,7 @@ constexpr size_t kMaxAlternatives = 1024;
 // supported, as in rclone.
 Status expand_braces(const std::string& p, std::vector<std::string>& out) {
   if (out.size() >= kMaxAlternatives) {
-    return Error(Errc::invalid_input, "exclude pattern '" + p + "' expands to more than " +
+    return Error(Errc::invalid_input, "filter pattern '" + p + "' expands to more than " +
                                           std::to_string(kMaxAlternatives) + " alternatives");
   }
   size_t open = std::string::npos;
@@ -28,11 +28,11 @@ Status expand_braces(const std::string& p, std::vector<std::string>& out) {
   size_t i = open + 1;
   for (; i < p.size() && p[i] != '}'; ++i) {
     if (p[i] == '\\' && i + 1 < p.size()) { cur += p[i]; cur += p[++i]; continue; }
-    if (p[i] == '{') return Error(Errc::invalid_input, "nested '{' in exclude pattern '" + p + "'");
+    if (p[i] == '{') return Error(Errc::invalid_input, "nested '{' in filter pattern '" + p + "'");
     if (p[i] == ',') { alts.push_back(cur); cur.clear(); continue; }
     cur += p[i];
   }
-  if (i >= p.size()) return Error(Errc::invalid_input, "unclosed '{' in exclude pattern '" + p + "'");
+  if (i >= p.size()) return Error(Errc::invalid_input, "unclosed '{' in filter pattern '" + p + "'");
   alts.push_back(cur);
   for (const auto& a : alts) {
     WS_TRY(expand_braces(p.substr(0, open) + a + p.substr(i + 1), out));
@@ -169,26 +169,40 @@ bool glob_match(std::string_view glob, std::string_view text) {
   return match_from(s, 0, 0);
 }
 
-Result<ExcludeFilter> ExcludeFilter::compile(const std::vector<std::string>& patterns) {
+Status ExcludeFilter::add_pattern(std::vector<Rule>& rules, const std::string& raw, bool include) {
+  if (raw.empty()) return Error(Errc::invalid_input, "empty filter pattern");
+  std::vector<std::string> expanded;
+  WS_TRY(expand_braces(raw, expanded));
+  for (auto p : expanded) {
+    Rule r;
+    r.include = include;
+    if (!p.empty() && p.front() == '/') { r.anchored = true; p.erase(0, 1); }
+    if (p.size() > 1 && p.back() == '/') { r.dir_only = true; p.pop_back(); }
+    if (p.empty()) return Error(Errc::invalid_input, "filter pattern '" + raw + "' matches nothing");
+    if (!valid_classes(p)) return Error(Errc::invalid_input, "unclosed '[' in filter pattern '" + raw + "'");
+    r.dir_subtree = p.size() > 3 && p.ends_with("/**");
+    r.glob = std::move(p);
+    r.whole = Literals{literal_head(r.glob), literal_tail(r.glob)};
+    if (r.dir_subtree) {
+      const std::string_view base = std::string_view(r.glob).substr(0, r.glob.size() - 3);
+      r.base = Literals{literal_head(base), literal_tail(base)};
+    }
+    rules.push_back(std::move(r));
+  }
+  return {};
+}
+
+Result<ExcludeFilter> ExcludeFilter::compile(const std::vector<std::string>& excludes,
+                                             const std::vector<std::string>& rules) {
   ExcludeFilter f;
-  for (const auto& raw : patterns) {
-    if (raw.empty()) return Error(Errc::invalid_input, "empty exclude pattern");
-    std::vector<std::string> expanded;
-    WS_TRY(expand_braces(raw, expanded));
-    for (auto p : expanded) {
-      Rule r;
-      if (!p.empty() && p.front() == '/') { r.anchored = true; p.erase(0, 1); }
-      if (p.size() > 1 && p.back() == '/') { r.dir_only = true; p.pop_back(); }
-      if (p.empty()) return Error(Errc::invalid_input, "exclude pattern '" + raw + "' matches nothing");
-      if (!valid_classes(p)) return Error(Errc::invalid_input, "unclosed '[' in exclude pattern '" + raw + "'");
-      r.dir_subtree = p.size() > 3 && p.ends_with("/**");
-      r.glob = std::move(p);
-      r.whole = Literals{literal_head(r.glob), literal_tail(r.glob)};
-      if (r.dir_subtree) {
-        const std::string_view base = std::string_view(r.glob).substr(0, r.glob.size() - 3);
-        r.base = Literals{literal_head(base), literal_tail(base)};
-      }
-      f.rules_.push_back(std::move(r));
+  for (const auto& raw : excludes) WS_TRY(add_pattern(f.rules_, raw, false));
+  for (const auto& rule : rules) {
+    if (rule == "!") {  // rclone: forget every rule so far
+      f.rules_.clear();
+    } else if (rule.starts_with("+ ") || rule.starts_with("- ")) {
+      WS_TRY(add_pattern(f.rules_, rule.substr(2), rule[0] == '+'));
+    } else {
+      return Error(Errc::invalid_input, "filter rule '" + rule + "' must start with '+ ' or '- ' (or be '!')");
     }
   }
   return f;
@@ -211,15 +225,26 @@ bool ExcludeFilter::match_rule(const Rule& r, std::string_view glob, const Liter
   return false;
 }
 
+bool ExcludeFilter::matches_file(const Rule& r, std::string_view rel) const {
+  if (!r.dir_only) return match_rule(r, r.glob, r.whole, rel);
+  // "dir/" stands for "dir/**": it matches a file below a matching directory.
+  for (size_t i = 0; i < rel.size(); ++i) {
+    if (rel[i] == '/' && match_rule(r, r.glob, r.whole, rel.substr(0, i))) return true;
+  }
+  return false;
+}
+
 bool ExcludeFilter::excludes_file(std::string_view rel) const {
   for (const auto& r : rules_) {
-    if (!r.dir_only && match_rule(r, r.glob, r.whole, rel)) return true;
+    if (matches_file(r, rel)) return !r.include;
   }
   return false;
 }
 
 bool ExcludeFilter::excludes_dir(std::string_view rel) const {
   for (const auto& r : rules_) {
+    // Something below may match this include before any later exclude.
+    if (r.include) return false;
     if (r.dir_only && match_rule(r, r.glob, r.whole, rel)) return true;
     if (r.dir_subtree) {
       const std::string_view base = std::string_view(r.glob).substr(0, r.glob.size() - 3);

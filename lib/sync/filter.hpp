@@ -7,7 +7,11 @@
 //    '\' escapes the next character;
 //  - "dir/**" excludes everything below every "dir" directory, so the
 //    scanner never descends into it; a pattern ending in '/' matches
-//    directories only.
+//    directories only, and excludes what is below them ("dir/" = "dir/**");
+//  - beyond plain excludes, rclone's "+ glob" / "- glob" rules include or
+//    exclude; the first rule that matches a path decides, and a path no
+//    rule matches is included. A directory is pruned only when no include
+//    rule comes before the exclude rule that matches it.
 #pragma once
 
 #include <string>
@@ -23,7 +27,10 @@ class ExcludeFilter {
   ExcludeFilter() = default;  // excludes nothing
 
   // Errc::invalid_input names a malformed pattern (unclosed '[' or '{').
-  static Result<ExcludeFilter> compile(const std::vector<std::string>& patterns);
+  // `excludes` are plain patterns, checked first; `rules` follow, each
+  // "+ glob" or "- glob" (see rclone_filter_rules).
+  static Result<ExcludeFilter> compile(const std::vector<std::string>& excludes,
+                                       const std::vector<std::string>& rules = {});
 
   // `rel` is relative to the tree root, '/'-separated, without a leading '/'.
   bool excludes_file(std::string_view rel) const;
@@ -44,10 +51,13 @@ class ExcludeFilter {
     std::string glob;      // without the leading '/' or trailing '/'
     Literals whole;        // of glob
     Literals base;         // of glob minus "/**" (dir_subtree)
+    bool include = false;   // "+ glob": the first match includes
     bool anchored = false;
     bool dir_only = false;  // written with a trailing '/'
     bool dir_subtree = false;  // ends in "/**": prunes the directory `glob` minus "/**"
   };
+  static Status add_pattern(std::vector<Rule>& rules, const std::string& raw, bool include);
+  bool matches_file(const Rule& r, std::string_view rel) const;
   static bool match_rule(const Rule& r, std::string_view glob, const Literals& lit, std::string_view rel);
   std::vector<Rule> rules_;
 };

@@ -60,7 +60,7 @@ class MirrorCycle {
       : store_(store), root_(root), prefix_(std::move(prefix)), opts_(opts), log_(log) {}
 
   Status prepare() {
-    auto filter = ExcludeFilter::compile(opts_.excludes);
+    auto filter = ExcludeFilter::compile(opts_.excludes, opts_.filter_rules);
     if (!filter) return std::move(filter).error();
     filter_ = std::move(*filter);
     auto scan = scan_tree(root_, filter_, opts_.max_file_size, log_, opts_.confine_to);
@@ -285,7 +285,12 @@ class MirrorCycle {
   Result<SyncSummary> summary_for_dry_run() {
     summary_.transferred = uploads_.size();
     summary_.deleted = extras_.size();
-    for (size_t i : uploads_) summary_.bytes_transferred += scan_.files[i].size;
+    for (size_t i : uploads_) {
+      const LocalFile& f = scan_.files[i];
+      summary_.bytes_transferred += f.size;
+      log_.info("sync.dry_run", "would upload " + f.rel + " (" + std::to_string(f.size) + " bytes)");
+    }
+    for (const auto& key : extras_) log_.info("sync.dry_run", "would delete " + key);
     return std::move(summary_);
   }
 

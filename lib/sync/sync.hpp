@@ -71,6 +71,7 @@ struct SyncSummary {
 
 struct MirrorOptions {
   std::vector<std::string> excludes = default_excludes();  // rclone filter patterns
+  std::vector<std::string> filter_rules;  // "+ glob" / "- glob", after excludes (rclone_filter_rules)
   uint64_t max_file_size = 1ull << 30;  // larger files are skipped with a warning (MAX_SYNC_SIZE)
   int parallel = 8;                     // concurrent transfers
   fs::path state_db;                    // SQLite file for the hash cache and manifest; empty = none
@@ -88,6 +89,7 @@ struct MirrorOptions {
 
 struct CopyOptions {
   std::vector<std::string> excludes;    // rclone filter patterns; empty = copy everything
+  std::vector<std::string> filter_rules;  // "+ glob" / "- glob", after excludes (rclone_filter_rules)
   int parallel = 8;
   fs::path state_db;                    // as MirrorOptions::state_db: records what was downloaded
   bool dry_run = false;

@@ -194,8 +194,23 @@ TEST_CASE("numbers are read as whole numbers with their minimum") {
 
 TEST_CASE("a number that is not a whole number is refused, naming the variable") {
   CHECK(error_of({{"SYNC_INTERVAL", "1m"}}) == "SYNC_INTERVAL must be a whole number, got '1m'");
-  CHECK(error_of({{"MAX_SYNC_SIZE", "-1"}}) == "MAX_SYNC_SIZE must be a whole number, got '-1'");
+  CHECK(error_of({{"MAX_SYNC_SIZE", "-1"}}).starts_with("MAX_SYNC_SIZE: '-1' is not a size: a number of bytes"));
   CHECK(error_of({{"SYNC_INTERVAL", " 5"}}) == "SYNC_INTERVAL must be a whole number, got ' 5'");
+}
+
+TEST_CASE("MAX_SYNC_SIZE reads the same sizes as --max-size: bytes, or rclone's binary suffixes") {
+  CHECK(load({{"MAX_SYNC_SIZE", "1G"}}).max_sync_size == (uint64_t{1} << 30));
+  CHECK(load({{"MAX_SYNC_SIZE", "500M"}}).max_sync_size == 500ull << 20);
+  CHECK(load({{"MAX_SYNC_SIZE", "1.5Gi"}}).max_sync_size == 3ull << 29);
+  CHECK(load({{"MAX_SYNC_SIZE", "2k"}}).max_sync_size == 2048u);
+  CHECK(load({{"MAX_SYNC_SIZE", "7b"}}).max_sync_size == 7u);
+  for (const char* bad : {"1X", "1 G", "G", "1e9", "0x10", "1.5.2G", "1GiBB"}) {
+    CHECK_MESSAGE(error_of({{"MAX_SYNC_SIZE", bad}}).starts_with("MAX_SYNC_SIZE: '" + std::string(bad) +
+                                                                  "' is not a size"),
+                  bad);
+  }
+  CHECK(error_of({{"MAX_SYNC_SIZE", "2P"}}) == "MAX_SYNC_SIZE must be between 1 and 1125899906842624 bytes, got 2P");
+  CHECK(error_of({{"MAX_SYNC_SIZE", "0"}}) == "MAX_SYNC_SIZE must be between 1 and 1125899906842624 bytes, got 0");
 }
 
 TEST_CASE("a number below its minimum is refused") {
@@ -213,7 +228,7 @@ TEST_CASE("every number from the environment is range-checked, naming the variab
   CHECK(error_of({{"SYNC_INITIAL_DELAY", "99999999999999999999999"}}) ==
         "SYNC_INITIAL_DELAY must be between 0 and 86400, got 99999999999999999999999");
   CHECK(error_of({{"MAX_SYNC_SIZE", "18446744073709551615"}}) ==
-        "MAX_SYNC_SIZE must be between 1 and 1125899906842624, got 18446744073709551615");
+        "MAX_SYNC_SIZE must be between 1 and 1125899906842624 bytes, got 18446744073709551615");
   CHECK(error_of({{"REPO_BACKUP_INTERVAL", "4294967297"}}) ==
         "REPO_BACKUP_INTERVAL must be between 1 and 1000000, got 4294967297");
   const auto edge = load({{"SYNC_INTERVAL", "86400"}, {"SYNC_INITIAL_DELAY", "86400"},

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include "sync/filter.hpp"
+#include "sync/filter_flags.hpp"
+#include "support.hpp"
 #include "sync/sync.hpp"
 
 using ws::sync::ExcludeFilter;
@@ -126,4 +128,58 @@ TEST_CASE("a pattern whose braces expand past 1024 alternatives is refused") {
   std::string ten;
   for (int i = 0; i < 10; ++i) ten += "{a,b}";
   CHECK(ExcludeFilter::compile({ten}).ok());
+}
+
+TEST_CASE("include and exclude rules: the first match decides, and includes keep directories open") {
+  auto f = ExcludeFilter::compile({"node_modules/**"}, {"+ *.js", "- src/**", "- /**"});
+  REQUIRE(f.ok());
+  CHECK_FALSE(f->excludes_file("src/a.js"));     // "+ *.js" comes before "- src/**"
+  CHECK(f->excludes_file("src/a.txt"));
+  CHECK(f->excludes_file("top.txt"));           // the closing "- /**"
+  CHECK(f->excludes_file("node_modules/x.js"));  // plain excludes come first
+  CHECK(f->excludes_dir("node_modules"));
+  CHECK_FALSE(f->excludes_dir("src"));  // an include may match below it
+  CHECK_FALSE(f->excludes_path("src/deep/b.js"));
+  CHECK(f->excludes_path("src/deep/b.md"));
+
+  auto only_excludes = ExcludeFilter::compile({}, {"- build/", "+ build/keep"});
+  REQUIRE(only_excludes.ok());
+  CHECK(only_excludes->excludes_dir("build"));             // no include before it
+  CHECK(only_excludes->excludes_file("build/keep"));       // "dir/" is "dir/**" for files
+  CHECK_FALSE(only_excludes->excludes_file("other/keep"));
+
+  auto cleared = ExcludeFilter::compile({"*.log"}, {"!", "- *.tmp"});
+  REQUIRE(cleared.ok());
+  CHECK_FALSE(cleared->excludes_file("a.log"));  // '!' forgets every rule before it
+  CHECK(cleared->excludes_file("a.tmp"));
+
+  auto bad = ExcludeFilter::compile({}, {"*.log"});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("'*.log' must start with '+ ' or '- '") != std::string::npos);
+}
+
+TEST_CASE("rclone's filter flags become one rule list in rclone's order") {
+  wstest::TempDir t("filterflags");
+  wstest::write_file(t / "inc", "# comment\n*.md\n\n");
+  wstest::write_file(t / "rules", "; comment\n- *.bak\n+ keep.bak\n");
+  ws::sync::FilterFlags flags;
+  flags.filter = {"- *.o"};
+  flags.exclude = {"*.tmp", "*.log"};
+  flags.include = {"*.c"};
+  flags.include_from = {(t / "inc").string()};
+  flags.filter_from = {(t / "rules").string()};
+  auto rules = ws::sync::rclone_filter_rules(flags);
+  REQUIRE(rules.ok());
+  CHECK(*rules == std::vector<std::string>{"+ *.c", "+ *.md", "- *.tmp", "- *.log", "- *.o", "- *.bak",
+                                           "+ keep.bak", "- /**"});
+
+  ws::sync::FilterFlags only_excludes;
+  only_excludes.exclude = {"*.tmp"};
+  CHECK(*ws::sync::rclone_filter_rules(only_excludes) == std::vector<std::string>{"- *.tmp"});
+
+  ws::sync::FilterFlags missing;
+  missing.exclude_from = {(t / "nope").string()};
+  auto err = ws::sync::rclone_filter_rules(missing);
+  REQUIRE_FALSE(err.ok());
+  CHECK(err.error().message.find("--exclude-from " + (t / "nope").string() + ": cannot read") == 0);
 }
