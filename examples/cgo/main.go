@@ -26,9 +26,9 @@ func main() {
 	check(err == nil && repos == `[{"url":"https://github.com/o/app.git","autoPush":true,"name":"app"}]`,
 		"canonical repos: %s %v", repos, err)
 
-	_, err = libworkspace.LoadConfig(map[string]string{"MAX_SYNC_SIZE": "1GiB"})
-	check(errors.Is(err, libworkspace.ErrInvalid) &&
-		strings.Contains(err.Error(), "MAX_SYNC_SIZE must be a whole number, got '1GiB'"), "bad number: %v", err)
+	_, err = libworkspace.LoadConfig(map[string]string{"MAX_SYNC_SIZE": "lots"})
+	check(errors.Is(err, libworkspace.ErrInvalid) && strings.Contains(err.Error(), "MAX_SYNC_SIZE: 'lots' is not a size"),
+		"bad size: %v", err)
 
 	plan, err := libworkspace.PlanPod(
 		libworkspace.Session{Name: "sess-1", Namespace: "proj", Repos: []byte(repos)},
