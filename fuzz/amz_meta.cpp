@@ -5,6 +5,7 @@
 // taken from an ETag is 16 bytes.
 #include <cmath>
 
+#include "common/base64.hpp"
 #include "fuzz_check.hpp"
 #include "store/digest.hpp"
 #include "store/rclone_metadata.hpp"
@@ -18,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(again);
     FUZZ_CHECK(std::abs(*again - *mtime) <= 1e-9 * std::max(1.0, std::abs(*mtime)));
   }
-  if (auto raw = base64_decode(text)) {
-    auto again = base64_decode(base64_encode(*raw));
+  if (auto raw = ws::base64_decode(text)) {
+    auto again = ws::base64_decode(ws::base64_encode(*raw));
     FUZZ_CHECK(again && *again == *raw);
   }
   if (const auto md5 = md5_from_etag(text); !md5.empty()) {

@@ -6,10 +6,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <mutex>
+
+#include "common/utc_time.hpp"
 
 namespace cli {
 
@@ -120,15 +121,7 @@ int report(const ws::Error& err) {
 
 namespace {
 
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc_now() { return ws::utc_timestamp(std::chrono::system_clock::now()); }
 
 struct TerminalState {
   std::mutex mu;

@@ -19,6 +19,7 @@ namespace cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // runtime failure
 inline constexpr int kExitUsage = 2;    // bad input or usage
+inline constexpr int kExitLosses = 3;   // hydrate finished, but something was not restored
 
 struct Option {
   std::string name;         // "--repo-url"

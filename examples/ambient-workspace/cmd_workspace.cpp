@@ -44,7 +44,7 @@ int run_hydrate(const Args& args) {
     log.error("hydrate.failed", "hydrate failed: " + r.error().message);
     return r.error().code == ws::Errc::invalid_input ? kExitUsage : kExitFailure;
   }
-  return kExitOk;
+  return r->restored_with_losses() && !args.flag("--allow-losses") ? kExitLosses : kExitOk;
 }
 
 int run_sync(const Args& args) {
@@ -90,9 +90,14 @@ void add_workspace_commands(std::vector<Command>& out) {
       "check the bucket (exit 1 when it is unreachable or refuses us), download the state\n"
       "trees, clone every repo of REPOS_JSON (a failed clone is a warning naming auth,\n"
       "not-found or network), set up the workflow, then restore each saved repo's branches,\n"
-      "staged and unstaged changes.\n\n" +
+      "staged and unstaged changes.\n\n"
+      "Exit 3 when hydrate finished but something was not brought back: a failed clone,\n"
+      "an object that would not download, a repo state that would not apply or that was\n"
+      "damaged in the store (each warned about by name). --allow-losses makes that exit 0,\n"
+      "as the pod plan's init container does: the pod must start.\n\n" +
           env_help(ws::config::EnvReader::hydrate),
-      {{"--verbose", "", "also print debug lines"}},
+      {{"--verbose", "", "also print debug lines"},
+       {"--allow-losses", "", "exit 0 instead of 3 when something was not restored (the pod plan passes it)"}},
       run_hydrate});
   out.push_back(Command{
       "sync", "[--once] [--state-only | --repos-only] [--verbose]",

@@ -116,6 +116,36 @@ typedef struct ws_callbacks {
 #define WS_CALLBACKS_VERSION 1
 #define WS_CALLBACKS_INIT { WS_CALLBACKS_VERSION, NULL, NULL, NULL }
 
+/*
+ * A cancel handle: stops the long calls that take one (ws_hydrate_ext,
+ * ws_sync_once, ws_sync_mirror_up, ws_sync_copy_down, through the `cancel`
+ * field of their options). Once requested, such a call starts no further
+ * file, repo or clone, aborts the transfers under way within about a
+ * second (also while the peer sends nothing), and returns WS_ECANCELLED.
+ * Each object and file it was writing stays old or new, never partial,
+ * and a sync that was cancelled deletes nothing. A later call with a fresh
+ * handle (or none) continues from there. A requested handle stays
+ * requested: use a new one for the next call.
+ * One handle may serve several calls at once, on any threads; it must
+ * outlive every call that uses it.
+ */
+typedef struct ws_cancel ws_cancel;
+
+/* On success *out is a new, not yet requested handle owned by the caller
+ * (ws_cancel_free). */
+WS_EXTERN(int) ws_cancel_new(ws_cancel **out);
+
+/* Requests the cancel. Thread-safe, idempotent and async-signal-safe (it
+ * only sets an atomic flag), so a signal handler may call it. NULL is
+ * ignored. */
+WS_EXTERN(void) ws_cancel_request(ws_cancel *cancel);
+
+/* 1 once ws_cancel_request was called on `cancel`, else 0 (also for NULL). */
+WS_EXTERN(int) ws_cancel_requested(const ws_cancel *cancel);
+
+/* Frees the handle; no call may still be using it. NULL is fine. */
+WS_EXTERN(void) ws_cancel_free(ws_cancel *cancel);
+
 #ifdef __cplusplus
 }
 #endif

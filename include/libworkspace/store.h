@@ -83,10 +83,14 @@ typedef struct ws_sync_options {
 	uint64_t max_file_size;        /* mirror_up skips larger files; 0 = 1 GiB */
 	unsigned int verify_every;     /* mirror_up lists the remote at least every Nth cycle; 0 = 10 */
 	int dry_run;                   /* non-zero: decide and report, transfer nothing */
+	/* Version 2: stops the sync (common.h); NULL: not cancellable.
+	   Borrowed for the call. */
+	ws_cancel *cancel;
 } ws_sync_options;
 
-#define WS_SYNC_OPTIONS_VERSION 1
-#define WS_SYNC_OPTIONS_INIT { WS_SYNC_OPTIONS_VERSION, 0, NULL, NULL, 0, 0, 0, 0 }
+/* Version 1 (without `cancel`) is still accepted. */
+#define WS_SYNC_OPTIONS_VERSION 2
+#define WS_SYNC_OPTIONS_INIT { WS_SYNC_OPTIONS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, NULL }
 
 /* What a sync did; the caller sets `version`, the call fills the rest. */
 typedef struct ws_sync_summary {

@@ -32,10 +32,15 @@ typedef struct ws_workspace_options {
 	                            NULL: "<workspace root>/.libworkspace" */
 	int parallel;            /* concurrent transfers; 0: 8 */
 	unsigned int flags;      /* ws_sync_flags, for ws_sync_once */
+	/* Version 2: stops ws_hydrate_ext and ws_sync_once (common.h); NULL:
+	   not cancellable. Borrowed for the call; ws_sidecar_* ignore it
+	   (use ws_sidecar_stop). */
+	ws_cancel *cancel;
 } ws_workspace_options;
 
-#define WS_WORKSPACE_OPTIONS_VERSION 1
-#define WS_WORKSPACE_OPTIONS_INIT { WS_WORKSPACE_OPTIONS_VERSION, NULL, 0, 0 }
+/* Version 1 (without `cancel`) is still accepted. */
+#define WS_WORKSPACE_OPTIONS_VERSION 2
+#define WS_WORKSPACE_OPTIONS_INIT { WS_WORKSPACE_OPTIONS_VERSION, NULL, 0, 0, NULL }
 
 typedef enum ws_sync_flags {
 	WS_SYNC_STATE_ONLY = 1u << 0,  /* mirror the state trees only, no repo backup */

@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.hpp"
+#include "common/url_authority.hpp"
+
 namespace ws::auth {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -31,27 +27,22 @@ bool is_loopback_v4(std::string_view host) {
 
 Result<HttpUrl> parse_http_url(std::string_view what, std::string_view url) {
   const std::string name(what);
-  const auto sep = url.find("://");
-  if (sep == std::string_view::npos) {
-    return Error(Errc::invalid_input, name + " must be an absolute http(s) URL");
-  }
+  const auto parts = url_authority(url);
+  if (!parts) return Error(Errc::invalid_input, name + " must be an absolute http(s) URL");
   HttpUrl out;
-  out.scheme = lower(url.substr(0, sep));
+  out.scheme = ascii_lower(parts->scheme);
   if (out.scheme != "http" && out.scheme != "https") {
     return Error(Errc::invalid_input, name + " must use http or https, not '" + out.scheme + "'");
   }
-  const auto authority_begin = sep + 3;
-  auto authority_end = url.find_first_of("/?#", authority_begin);
-  if (authority_end == std::string_view::npos) authority_end = url.size();
-  std::string_view authority = url.substr(authority_begin, authority_end - authority_begin);
-  if (authority.find('@') != std::string_view::npos) {
+  if (parts->has_userinfo) {
     return Error(Errc::invalid_input, name + " must not carry userinfo (user:password@)");
   }
-  out.path = std::string(url.substr(authority_end));
+  std::string_view authority = parts->host_port;
+  out.path = std::string(url.substr(parts->end));
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return Error(Errc::invalid_input, name + " has a malformed IPv6 host");
-    out.host = lower(authority.substr(1, close - 1));
+    out.host = ascii_lower(authority.substr(1, close - 1));
     authority.remove_prefix(close + 1);
     if (!authority.empty()) {
       if (authority.front() != ':') return Error(Errc::invalid_input, name + " has a malformed host");
@@ -59,7 +50,7 @@ Result<HttpUrl> parse_http_url(std::string_view what, std::string_view url) {
     }
   } else {
     const auto colon = authority.find(':');
-    out.host = lower(authority.substr(0, colon));
+    out.host = ascii_lower(authority.substr(0, colon));
     if (colon != std::string_view::npos) out.port = std::string(authority.substr(colon + 1));
   }
   if (out.host.empty()) return Error(Errc::invalid_input, name + " has no host");
@@ -70,7 +61,7 @@ Result<HttpUrl> parse_http_url(std::string_view what, std::string_view url) {
 }
 
 bool is_cluster_internal(std::string_view host) {
-  const std::string h = lower(host);
+  const std::string h = ascii_lower(host);
   return ends_with(h, ".svc") || ends_with(h, ".svc.cluster.local") || h == "localhost" ||
          ends_with(h, ".localhost") || h == "::1" || is_loopback_v4(h);
 }

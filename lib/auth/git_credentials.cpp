@@ -6,31 +6,17 @@
 
 #include "auth/answer_excerpt.hpp"
 #include "auth/bearer_destination.hpp"
+#include "common/percent_encoding.hpp"
 #include "common/redact.hpp"
 
 namespace ws::auth {
 namespace {
 
-std::string percent_encode_segment(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string credentials_url(GitHosting hosting, const config::Config& config) {
   std::string base = config.backend_api_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/projects/" + percent_encode_segment(config.project) + "/agentic-sessions/" +
-         percent_encode_segment(config.session) + "/credentials/" + hosting_name(hosting);
+  return base + "/projects/" + uri_encode(config.project, false) + "/agentic-sessions/" +
+         uri_encode(config.session, false) + "/credentials/" + hosting_name(hosting);
 }
 
 std::string string_field(const boost::json::object& o, std::string_view name) {

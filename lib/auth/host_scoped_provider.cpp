@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "auth/bearer_destination.hpp"
+#include "common/ascii.hpp"
 
 namespace ws::auth {
 namespace {
@@ -28,7 +29,7 @@ std::optional<std::string> normalise_host(std::string_view host) {
   std::string h;
   for (unsigned char c : host) {
     if (std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_') {
-      h += static_cast<char>(std::tolower(c));
+      h += ascii_lower(static_cast<char>(c));
     } else {
       return std::nullopt;
     }

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "auth/base64.hpp"
+#include "common/base64.hpp"
 
 namespace ws::auth {
 

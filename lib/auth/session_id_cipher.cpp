@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "auth/base64.hpp"
+#include "common/base64.hpp"
 
 namespace ws::auth {
 namespace {

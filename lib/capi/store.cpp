@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "capi/cancel_handle.hpp"
 #include "capi/capi.hpp"
 #include "libworkspace/store.h"
 #include "store/store.hpp"
@@ -54,6 +55,7 @@ struct SyncArgs {
   uint64_t max_file_size = 0;
   int verify_every = 0;
   bool dry_run = false;
+  const ws::CancelToken* cancel = nullptr;
 };
 
 bool read_sync_options(const ws_sync_options* o, SyncArgs& a, int* status) {
@@ -75,6 +77,7 @@ bool read_sync_options(const ws_sync_options* o, SyncArgs& a, int* status) {
   a.max_file_size = o->max_file_size;
   a.verify_every = static_cast<int>(std::min(o->verify_every, 1000000u));
   a.dry_run = o->dry_run != 0;
+  if (o->version >= 2) a.cancel = ws::capi::token_of(o->cancel);
   return true;
 }
 
@@ -160,6 +163,7 @@ int ws_sync_mirror_up(ws_store* store, const char* local_root, const char* key_p
     if (a.max_file_size > 0) o.max_file_size = a.max_file_size;
     if (a.verify_every > 0) o.verify_every = a.verify_every;
     o.dry_run = a.dry_run;
+    o.cancel = a.cancel;
     const ws::Logger log = ws::capi::make_logger(callbacks);
     return finish(ws::sync::mirror_up(*store->impl, local_root, key_prefix, o, log), summary);
   });
@@ -181,6 +185,7 @@ int ws_sync_copy_down(ws_store* store, const char* key_prefix, const char* local
     o.state_db = a.state_db;
     if (a.excludes) o.excludes = *a.excludes;
     o.dry_run = a.dry_run;
+    o.cancel = a.cancel;
     const ws::Logger log = ws::capi::make_logger(callbacks);
     return finish(ws::sync::copy_down(*store->impl, key_prefix, local_root, o, log), summary);
   });

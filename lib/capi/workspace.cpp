@@ -1,6 +1,7 @@
 #include <atomic>
 #include <memory>
 
+#include "capi/cancel_handle.hpp"
 #include "capi/capi.hpp"
 #include "capi/spec_handles.hpp"
 #include "libworkspace/workspace.h"
@@ -32,6 +33,7 @@ int engine_options(const ws_workspace_options* in, ws::workspace::EngineOptions&
   if (in->parallel < 0) return fail(ws::Error(ws::Errc::invalid_input, "ws_workspace_options: parallel < 0"));
   if (in->parallel > 0) out.parallel = in->parallel;
   *flags = in->flags;
+  if (in->version >= 2) out.cancel = ws::capi::token_of(in->cancel);
   return succeed();
 }
 
@@ -101,7 +103,7 @@ int ws_sync_once(const ws_config* cfg, const ws_workspace_options* options,
     }
     auto engine = ws::workspace::SyncEngine::open(cfg->config, opts, ws::capi::make_logger(callbacks));
     if (!engine) return fail(engine.error());
-    auto r = (*engine)->run_cycle(!state_only, ws::workspace::CycleOptions{!repos_only, !state_only});
+    auto r = (*engine)->run_cycle(!state_only, ws::workspace::CycleOptions{!repos_only, !state_only, opts.cancel});
     if (!r) return fail(r.error());
     fill(report, *r);
     return succeed();

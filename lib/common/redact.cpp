@@ -1,23 +1,17 @@
 #include "common/redact.hpp"
 
+#include "common/url_authority.hpp"
+
 namespace ws {
 
 std::string redact_url(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return std::string(url);
-  const auto authority_begin = scheme_end + 3;
-  auto authority_end = url.find_first_of("/?#", authority_begin);
-  if (authority_end == std::string_view::npos) authority_end = url.size();
-  const auto at = url.rfind('@', authority_end - 1);
-  if (at == std::string_view::npos || at < authority_begin) return std::string(url);
-
-  const std::string_view scheme = url.substr(0, scheme_end);
-  const std::string_view userinfo = url.substr(authority_begin, at - authority_begin);
+  const auto authority = url_authority(url);
+  if (!authority || !authority->has_userinfo) return std::string(url);
+  const std::string_view scheme = authority->scheme;
   const bool ssh = scheme == "ssh" || scheme == "git+ssh" || scheme == "ssh+git";
-  if (ssh && userinfo.find(':') == std::string_view::npos) return std::string(url);
-
-  std::string out(url.substr(0, authority_begin));
-  out.append(url.substr(at + 1));
+  if (ssh && authority->userinfo.find(':') == std::string_view::npos) return std::string(url);
+  std::string out(url.substr(0, authority->begin));
+  out.append(authority->host_port).append(url.substr(authority->end));
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "common/ascii.hpp"
 #include "common/byte_size.hpp"
 #include "config/env_table.hpp"
 #include "config/layout.hpp"
@@ -90,7 +91,7 @@ std::vector<std::string> host_list(const std::string& text) {
     const auto b = host.find_first_not_of(" \t");
     const auto e = host.find_last_not_of(" \t");
     host = b == std::string::npos ? "" : host.substr(b, e - b + 1);
-    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    host = ascii_lower(host);
     if (!host.empty()) hosts.push_back(std::move(host));
     pos = next + 1;
   }

@@ -3,17 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.hpp"
+
 namespace ws::config::jsonf {
 namespace json = boost::json;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string dotted(std::string_view where, std::string_view key) {
   return where.empty() ? std::string(key) : std::string(where) + "." + std::string(key);
@@ -65,7 +60,7 @@ Result<json::object> parse_object(std::string_view text, std::string_view what) 
 
 const json::value* find(const json::object& obj, std::string_view key) {
   for (const auto& kv : obj) {
-    if (iequals(kv.key(), key)) return kv.value().is_null() ? nullptr : &kv.value();
+    if (ascii_iequals(kv.key(), key)) return kv.value().is_null() ? nullptr : &kv.value();
   }
   return nullptr;
 }
@@ -96,7 +91,7 @@ Status reject_unknown(const json::object& obj, std::initializer_list<std::string
                       std::string_view where) {
   for (const auto& kv : obj) {
     const bool ok = std::any_of(known.begin(), known.end(),
-                                [&](std::string_view k) { return iequals(k, kv.key()); });
+                                [&](std::string_view k) { return ascii_iequals(k, kv.key()); });
     if (!ok) {
       std::string list;
       for (const auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);

@@ -23,9 +23,4 @@ std::string repo_state_prefix(std::string_view session_prefix, std::string_view 
   return out;
 }
 
-std::string repo_state_key(std::string_view session_prefix, std::string_view repo,
-                           std::string_view file) {
-  return repo_state_prefix(session_prefix, repo) + std::string(file);
-}
-
 }  // namespace ws::config::layout

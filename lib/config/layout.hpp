@@ -47,8 +47,4 @@ std::array<std::string, 3> synced_trees(std::string_view runner_state_dir);
 // "<session_prefix>repo-state/<repo>/"
 std::string repo_state_prefix(std::string_view session_prefix, std::string_view repo);
 
-// "<session_prefix>repo-state/<repo>/<file>", file one of the kRepo* names.
-std::string repo_state_key(std::string_view session_prefix, std::string_view repo,
-                           std::string_view file);
-
 }  // namespace ws::config::layout

@@ -166,6 +166,9 @@ Result<PodPlan> make_pod_plan(const SessionSpec& session, const PodPlanSettings&
     WS_TRY(check_pod_accepts(env, kInitContainerName));
     plan.init_hydrate = container(kInitContainerName, "hydrate", settings, std::move(env),
                                   json::array{workspace_mount()}, /*non_root=*/false);
+    // Losses are warned about and recorded in metadata.json; an init
+    // container that exits non-zero would keep the pod in Init for good.
+    (*plan.init_hydrate)["command"].as_array().emplace_back("--allow-losses");
   }
   if (plan.storage.enabled()) {
     json::object state_mount{

@@ -5,12 +5,14 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <system_error>
 
 #include "common/redact.hpp"
+#include "common/utc_time.hpp"
 #include "git/bundle_writer.hpp"
 #include "git/fingerprint.hpp"
 #include "git/libgit2.hpp"
@@ -190,7 +192,7 @@ Result<BackupResult> backup_repo(const BackupOptions& options, const Logger& log
   auto branches = local_branches(repo);
   if (!branches) return std::move(branches).error();
   meta.local_branches = std::move(*branches);
-  meta.backed_up_at = utc_timestamp();
+  meta.backed_up_at = utc_timestamp(std::chrono::system_clock::now());
   WS_TRY(write_text(options.outdir / layout::kRepoMetadata, to_json(meta)));
 
   if (!state_file.parent_path().empty()) fs::create_directories(state_file.parent_path(), ec);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.hpp"
+
 namespace ws::git {
 
 namespace {
@@ -30,10 +32,7 @@ Result<std::string> object_name(std::string_view hex, std::string_view line) {
   if (hex.size() != 40 || !is_hex(hex)) {
     return Error(Errc::invalid_input, "malformed bundle header line '" + std::string(line) + "'");
   }
-  std::string out(hex);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return ascii_lower(hex);
 }
 
 bool read_line(std::istream& in, std::string& line) {

@@ -6,6 +6,8 @@
 #include <array>
 #include <string>
 
+#include "common/ascii.hpp"
+
 namespace ws::git {
 
 namespace {
@@ -19,9 +21,7 @@ bool contains_any(const std::string& haystack, std::initializer_list<std::string
 }  // namespace
 
 Errc classify_remote_error(int code, int klass, std::string_view message) {
-  std::string m(message);
-  std::transform(m.begin(), m.end(), m.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string m = ascii_lower(message);
   if (code == GIT_EAUTH ||
       contains_any(m, {"authentication", "status code: 401", "status code: 403", "credentials",
                        "permission denied"})) {

@@ -1,7 +1,6 @@
 #include "git/origin_policy.hpp"
 
-#include <algorithm>
-
+#include "common/ascii.hpp"
 #include "git/remote_callbacks.hpp"
 
 namespace ws::git {
@@ -16,9 +15,7 @@ OriginKind origin_kind(std::string_view url) {
     if (url.empty()) return OriginKind::other;
     return remote_endpoint(url) ? OriginKind::ssh : OriginKind::local;
   }
-  std::string scheme(url.substr(0, scheme_end));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string scheme = ascii_lower(url.substr(0, scheme_end));
   if (scheme == "https") return OriginKind::https;
   if (scheme == "ssh" || scheme == "git+ssh" || scheme == "ssh+git") return OriginKind::ssh;
   if (scheme == "http") return OriginKind::http;

@@ -6,13 +6,12 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <system_error>
 
+#include "common/utc_time.hpp"
 #include "git/patch_text.hpp"
-#include "git/repo_metadata.hpp"
 
 namespace ws::git {
 
@@ -20,19 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string file_stamp() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
 std::string header(SavedPatch which, const std::vector<std::string>& rejected) {
   const bool staged = which == SavedPatch::staged;
   std::string out = std::string("# libworkspace: these saved ") + (staged ? "staged" : "work-tree") +
-                    " changes did not apply at the restore of " + utc_timestamp() + ":\n";
+                    " changes did not apply at the restore of " + utc_timestamp(std::chrono::system_clock::now()) + ":\n";
   for (const auto& path : rejected) out += "#   " + quote_path_if_needed(path) + "\n";
   out += std::string("# The whole saved ") + (staged ? "staged.patch" : "uncommitted.patch") +
          " follows as it was stored; `git apply" + (staged ? " --cached" : "") +
@@ -50,7 +40,7 @@ Result<fs::path> keep_rejected_patch(const fs::path& dir, const fs::path& saved,
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Error(Errc::io, "creating " + dir.string() + ": " + ec.message());
-  const std::string base = "rejected-" + file_stamp();
+  const std::string base = "rejected-" + utc_timestamp(std::chrono::system_clock::now(), UtcFormat::basic);
   const std::string suffix = which == SavedPatch::staged ? ".staged.patch" : ".patch";
   for (int n = 1; n < 1000; ++n) {
     const fs::path path = dir / (base + (n == 1 ? "" : "-" + std::to_string(n)) + suffix);

@@ -1,12 +1,13 @@
 #include "git/remote_callbacks.hpp"
 
-#include <algorithm>
+#include "common/ascii.hpp"
+#include "common/url_authority.hpp"
 
 namespace ws::git {
 
 std::optional<RemoteEndpoint> remote_endpoint(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
+  const auto authority = url_authority(url);
+  if (!authority) {
     // scp-like "user@host:path" (a colon before any slash).
     const auto colon = url.find(':');
     const auto slash = url.find('/');
@@ -18,14 +19,8 @@ std::optional<RemoteEndpoint> remote_endpoint(std::string_view url) {
     if (host.empty()) return std::nullopt;
     return RemoteEndpoint{"ssh", std::string(host)};
   }
-  std::string protocol(url.substr(0, scheme_end));
-  std::transform(protocol.begin(), protocol.end(), protocol.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::string_view rest = url.substr(scheme_end + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
-  if (rest.empty()) return std::nullopt;
-  return RemoteEndpoint{protocol, std::string(rest)};
+  if (authority->host_port.empty()) return std::nullopt;
+  return RemoteEndpoint{ascii_lower(authority->scheme), std::string(authority->host_port)};
 }
 
 namespace {

@@ -1,8 +1,5 @@
 #include "git/repo_metadata.hpp"
 
-#include <chrono>
-#include <ctime>
-
 #include <boost/json.hpp>
 
 #include "common/redact.hpp"
@@ -51,15 +48,6 @@ Result<RepoMetadata> parse_repo_metadata(std::string_view text) {
     }
   }
   return m;
-}
-
-std::string utc_timestamp() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 }  // namespace ws::git

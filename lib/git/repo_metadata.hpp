@@ -25,7 +25,4 @@ std::string to_json(const RepoMetadata& m);
 // are empty. invalid_input when it is not a JSON object.
 Result<RepoMetadata> parse_repo_metadata(std::string_view json);
 
-// "2026-11-27T09:30:00Z"
-std::string utc_timestamp();
-
 }  // namespace ws::git

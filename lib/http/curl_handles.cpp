@@ -17,13 +17,6 @@ EasyHandle make_easy() {
   return h;
 }
 
-MultiHandle make_multi() {
-  ensure_curl_initialised();
-  MultiHandle h(curl_multi_init());
-  if (!h) throw std::bad_alloc();
-  return h;
-}
-
 ShareHandle make_share() {
   ensure_curl_initialised();
   ShareHandle h(curl_share_init());

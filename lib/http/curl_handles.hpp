@@ -10,9 +10,6 @@ namespace ws::http {
 struct EasyDeleter {
   void operator()(CURL* h) const noexcept { curl_easy_cleanup(h); }
 };
-struct MultiDeleter {
-  void operator()(CURLM* h) const noexcept { curl_multi_cleanup(h); }
-};
 struct ShareDeleter {
   void operator()(CURLSH* h) const noexcept { curl_share_cleanup(h); }
 };
@@ -21,7 +18,6 @@ struct SlistDeleter {
 };
 
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
 using ShareHandle = std::unique_ptr<CURLSH, ShareDeleter>;
 using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
 
@@ -33,7 +29,6 @@ void ensure_curl_initialised();
 
 // Handles ready for use; throw std::bad_alloc when curl cannot allocate.
 EasyHandle make_easy();
-MultiHandle make_multi();
 // A share of connections, DNS and TLS sessions between the easy handles of
 // one Client. No lock callbacks: a Client is used by one thread at a time.
 ShareHandle make_share();

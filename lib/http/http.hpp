@@ -1,8 +1,6 @@
-// The HTTP layer over libcurl. Two faces over one engine, as curl has:
-//  - Client: blocking single requests on one reused connection (curl easy);
-//    one Client per thread, not thread-safe itself.
-//  - Client::perform_many: many transfers at once (curl multi), each request
-//    with its own result, connections reused across them.
+// The HTTP layer over libcurl: Client sends blocking single requests on one
+// reused connection (curl easy); one Client per thread, not thread-safe
+// itself (store/client_pool.hpp gives each thread its own).
 // TLS verification is always on (system CAs; CURL_CA_BUNDLE, SSL_CERT_FILE,
 // AWS_CA_BUNDLE honoured); proxies follow HTTPS_PROXY/HTTP_PROXY/NO_PROXY as
 // curl does. Retries are bounded with exponential backoff and jitter for
@@ -22,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/cancel.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/regular_file.hpp"
@@ -59,19 +58,22 @@ struct Request {
   uint64_t body_offset = 0;
   uint64_t body_length = std::numeric_limits<uint64_t>::max();  // max = to end of file
 
-  // Where the body of a 2xx answer goes instead of Response::body: the sink
-  // when set (not owned; it must outlive the perform call and serve only
-  // this request), else `response_file` when set (created or truncated on
-  // each attempt, removed when the transfer fails). Error bodies always
-  // stay in Response::body (capped) for messages.
+  // Where the body of a 2xx answer goes instead of Response::body, when set
+  // (not owned; it must outlive the perform call and serve only this
+  // request). Error bodies always stay in Response::body (capped) for
+  // messages.
   ResponseSink* response_sink = nullptr;
-  std::filesystem::path response_file;
 
   std::chrono::milliseconds timeout{60'000};
   std::chrono::milliseconds connect_timeout{10'000};
   // Abort when fewer than low_speed_bytes/s flow for low_speed_time (stall detection).
   long low_speed_bytes = 1;
   std::chrono::seconds low_speed_time{30};
+
+  // Once requested, the transfer is aborted (curl's progress callback, at
+  // least once a second even while nothing flows) and no retry starts:
+  // perform() returns Errc::cancelled. Not owned; may be null.
+  const CancelToken* cancel = nullptr;
 };
 
 struct Response {
@@ -88,9 +90,8 @@ struct RetryPolicy {
   std::chrono::milliseconds base_delay{200};
   std::chrono::milliseconds max_delay{5'000};
   bool retry_5xx = true;  // also 429
-  // Waits between attempts; tests replace it to stay fast. Empty = sleep
-  // (perform_many then schedules the retry without holding up the other
-  // transfers). A server's Retry-After is honoured up to 60 s.
+  // Waits between attempts; tests replace it to stay fast. Empty = sleep.
+  // A server's Retry-After is honoured up to 60 s.
   std::function<void(std::chrono::milliseconds)> sleeper;
 };
 
@@ -115,13 +116,8 @@ class Client {
   // A non-2xx status is NOT an error here: the caller interprets statuses.
   // Errors are transport failures after retries: Errc::network (connect,
   // DNS, TLS, timeout, reset), Errc::io (body/response file), Errc::invalid_input (bad URL),
-  // or the error a response sink returned.
+  // Errc::cancelled (Request::cancel), or the error a response sink returned.
   Result<Response> perform(const Request& req, const RetryPolicy& retry = {});
-
-  // Runs all requests concurrently, at most `parallel` at once, each with
-  // the same retry policy; results in request order.
-  std::vector<Result<Response>> perform_many(const std::vector<Request>& reqs, int parallel = 8,
-                                             const RetryPolicy& retry = {});
 
   const Stats& stats() const;
 

@@ -4,15 +4,14 @@
 #include <array>
 #include <cctype>
 
+#include "common/ascii.hpp"
 #include "common/redact.hpp"
 
 namespace ws::http {
 namespace {
 
 bool names_a_secret(std::string_view param) {
-  std::string lower(param);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = ascii_lower(param);
   constexpr std::array<std::string_view, 6> kSecretWords = {
       "signature", "credential", "token", "secret", "password", "key"};
   return std::any_of(kSecretWords.begin(), kSecretWords.end(),

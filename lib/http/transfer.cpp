@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "common/redact.hpp"
+#include "common/url_authority.hpp"
 #include "http/loggable_url.hpp"
 
 namespace ws::http {
@@ -22,17 +23,6 @@ std::string trim(std::string_view s) {
   if (b == std::string_view::npos) return {};
   const auto e = s.find_last_not_of(" \t\r\n");
   return std::string(s.substr(b, e - b + 1));
-}
-
-// The "user:password" part of a URL, to scrub from curl's own error text.
-std::string_view url_userinfo(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return {};
-  const auto begin = scheme_end + 3;
-  const auto end = url.find_first_of("/?#", begin);
-  const auto at = url.substr(0, end).rfind('@');
-  if (at == std::string_view::npos || at < begin) return {};
-  return url.substr(begin, at - begin);
 }
 
 struct UrlDeleter {
@@ -117,9 +107,7 @@ Status Transfer::open_body_file() {
 Status Transfer::start(CURL* easy) {
   easy_ = easy;
   response_ = Response();
-  response_file_.reset();
   sink_ = req_.response_sink;
-  if (sink_ == nullptr && !req_.response_file.empty()) sink_ = &response_file_.emplace(req_.response_file);
   sink_started_ = false;
   local_error_.reset();
   body_pos_ = 0;
@@ -147,6 +135,11 @@ Status Transfer::start(CURL* easy) {
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+  if (req_.cancel != nullptr) {
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, this);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+  }
 
   if (req_.method == "HEAD") {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
@@ -256,6 +249,13 @@ int Transfer::on_seek(void* self, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+int Transfer::on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(self);
+  if (!t->req_.cancel->requested()) return 0;
+  t->local_error_ = Error(Errc::cancelled, t->description_ + ": cancelled");
+  return 1;
+}
+
 Result<Response> Transfer::finish(CURL* easy, CURLcode code) {
   body_file_.reset();
   if (code == CURLE_OK) {
@@ -263,18 +263,14 @@ Result<Response> Transfer::finish(CURL* easy, CURLcode code) {
     const bool success = response_.status >= 200 && response_.status <= 299;
     // An empty 2xx body still starts the sink (an empty file is a result).
     Status st = success && sink_ != nullptr && !sink_started_ ? start_sink() : Status();
-    if (st && response_file_) st = response_file_->close();
-    if (!st) {
-      if (response_file_) response_file_->discard();
-      return std::move(st).error();
-    }
+    if (!st) return std::move(st).error();
     return std::move(response_);
   }
-  if (response_file_) response_file_->discard();
   if (local_error_) return *local_error_;
   std::string detail = curl_easy_strerror(code);
   if (error_buffer_[0] != '\0' && detail != error_buffer_) detail += " (" + std::string(error_buffer_) + ")";
-  detail = scrub(std::move(detail), url_userinfo(req_.url));
+  // curl's own text may quote the URL as given, userinfo and all.
+  if (const auto authority = url_authority(req_.url)) detail = scrub(std::move(detail), authority->userinfo);
   const Errc errc = code == CURLE_URL_MALFORMAT ? Errc::invalid_input : Errc::network;
   return Error(errc, description_ + ": " + detail);
 }

@@ -14,7 +14,6 @@
 
 #include "http/curl_handles.hpp"
 #include "http/http.hpp"
-#include "http/response_file.hpp"
 
 namespace ws::http {
 
@@ -54,6 +53,7 @@ class Transfer {
   static size_t on_write(char* data, size_t size, size_t n, void* self);
   static size_t on_read(char* data, size_t size, size_t n, void* self);
   static int on_seek(void* self, curl_off_t offset, int origin);
+  static int on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 
   size_t write_body(const char* data, size_t len);
   Status open_body_file();
@@ -72,9 +72,8 @@ class Transfer {
   File body_file_;
 
   Response response_;
-  // Where a 2xx body goes: the request's sink or response_file_, if either.
+  // Where a 2xx body goes, if not into response_.body.
   ResponseSink* sink_ = nullptr;
-  std::optional<ResponseFile> response_file_;
   bool sink_started_ = false;
   std::optional<Error> local_error_;  // a failure on our side of a callback
 };

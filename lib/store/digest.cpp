@@ -65,29 +65,6 @@ Result<std::string> from_hex(std::string_view hex) {
   return out;
 }
 
-std::string base64_encode(std::string_view raw) {
-  std::string out(4 * ((raw.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(raw.data()),
-                                static_cast<int>(raw.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-Result<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return Error(Errc::protocol, "base64 length is not a multiple of 4");
-  std::string out(3 * (text.size() / 4), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return Error(Errc::protocol, "malformed base64");
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  size_t len = static_cast<size_t>(n);
-  for (size_t i = text.size(); i > 0 && text[i - 1] == '=' && len > 0; --i) --len;
-  out.resize(len);
-  return out;
-}
-
 std::string md5_hex(std::string_view data) {
   auto d = Digest::md5();
   d.update(data);

@@ -1,5 +1,5 @@
 // Hashes and encodings the stores need: MD5 (S3 ETag, Content-MD5, rclone's
-// Md5chksum), SHA-256 and HMAC-SHA-256 (SigV4), hex and base64. All over
+// Md5chksum), SHA-256 and HMAC-SHA-256 (SigV4), hex. All over
 // OpenSSL's EVP interface.
 #pragma once
 
@@ -36,8 +36,6 @@ class Digest {
 std::string to_hex(std::string_view raw);
 // Hex (either case) to raw bytes; Errc::protocol on malformed input.
 Result<std::string> from_hex(std::string_view hex);
-std::string base64_encode(std::string_view raw);
-Result<std::string> base64_decode(std::string_view text);
 
 std::string md5_hex(std::string_view data);
 std::string sha256_hex(std::string_view data);

@@ -55,6 +55,8 @@ std::string LocalStore::describe() const {
   return "local bucket '" + bucket_ + "' at file://" + root_.string();
 }
 
+std::string LocalStore::identity() const { return "file\n" + root_.string() + "\n" + bucket_; }
+
 Status LocalStore::check_bucket() {
   std::error_code ec;
   if (!fs::is_directory(bucket_dir_, ec)) {

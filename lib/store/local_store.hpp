@@ -22,6 +22,7 @@ class LocalStore final : public Store {
   LocalStore(std::filesystem::path root, std::string bucket, Logger log = {});
 
   std::string describe() const override;
+  std::string identity() const override;
   Status check_bucket() override;
   Result<std::vector<ObjectInfo>> list(std::string_view prefix) override;
   Result<ObjectInfo> head(std::string_view key) override;

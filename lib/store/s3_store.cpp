@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "common/base64.hpp"
 #include "common/redact.hpp"
 #include "store/atomic_file.hpp"
 #include "store/digest.hpp"
@@ -27,6 +28,8 @@ constexpr size_t kDeleteBatch = 1000;
 constexpr std::string_view kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 // Data transfers are bounded by stall detection, not by a total time.
 constexpr std::chrono::hours kTransferTimeout{12};
+// How long a multipart abort may take once the caller has cancelled.
+constexpr std::chrono::milliseconds kAbortAfterCancelTimeout{500};
 
 std::string base64_md5(std::string_view md5_hex_text) {
   auto raw = from_hex(md5_hex_text);
@@ -114,12 +117,14 @@ S3Store::S3Store(StoreConfig cfg, std::string scheme, std::string host, Logger l
       scheme_(std::move(scheme)),
       host_(std::move(host)),
       signer_(cfg_.access_key, cfg_.secret_key, cfg_.region.empty() ? "us-east-1" : cfg_.region),
-      clients_(log),
+      clients_(std::make_shared<ClientPool>(log)),
       log_(std::move(log)) {}
 
 std::string S3Store::describe() const {
   return "s3 bucket '" + cfg_.bucket + "' at " + scheme_ + "://" + host_;
 }
+
+std::string S3Store::identity() const { return "s3\n" + scheme_ + "://" + host_ + "\n" + cfg_.bucket; }
 
 std::string S3Store::url(std::string_view key, std::string_view query) const {
   std::string out = scheme_ + "://";
@@ -133,10 +138,18 @@ std::string S3Store::url(std::string_view key, std::string_view query) const {
   return out;
 }
 
-Result<http::Response> S3Store::send(http::Request req, std::string_view payload_hash, std::string_view what) {
+std::unique_ptr<Store> S3Store::cancellable(const CancelToken& cancel) {
+  auto view = std::unique_ptr<S3Store>(new S3Store(*this));
+  view->cancel_ = &cancel;
+  return view;
+}
+
+Result<http::Response> S3Store::send(http::Request req, std::string_view payload_hash, std::string_view what,
+                                     bool cancellable, const http::RetryPolicy& retry) {
+  if (cancellable) req.cancel = cancel_;
   signer_.sign(req, payload_hash);
-  auto client = clients_.acquire();
-  auto resp = client->perform(req);
+  auto client = clients_->acquire();
+  auto resp = client->perform(req, retry);
   if (!resp) return std::move(resp).error().context(std::string(what) + " (" + describe() + ")");
   return resp;
 }
@@ -400,7 +413,15 @@ Status S3Store::put_multipart(std::string_view key, const fs::path& src, uint64_
   http::Request abort;
   abort.method = "DELETE";
   abort.url = url(key, id_query);
-  auto aborted = send(std::move(abort), kEmptySha256, what + " (aborting)");
+  // After a cancel the abort still goes out, but briefly: the caller is
+  // waiting, and the bucket's lifecycle rules clean up what it misses.
+  http::RetryPolicy abort_retry;
+  if (cancel_requested(cancel_)) {
+    abort.timeout = kAbortAfterCancelTimeout;
+    abort.connect_timeout = kAbortAfterCancelTimeout;
+    abort_retry.max_attempts = 1;
+  }
+  auto aborted = send(std::move(abort), kEmptySha256, what + " (aborting)", false, abort_retry);
   if (!aborted || !is_2xx(*aborted)) {
     log_.warn("store.abort_failed", "could not abort the failed multipart upload of '" + std::string(key) +
                                         "'; the bucket's lifecycle rules must clean it up");

@@ -31,6 +31,7 @@ class S3Store final : public Store {
   static Result<std::unique_ptr<Store>> open(const StoreConfig& cfg, Logger log);
 
   std::string describe() const override;
+  std::string identity() const override;
   Status check_bucket() override;
   Result<std::vector<ObjectInfo>> list(std::string_view prefix) override;
   Result<ObjectInfo> head(std::string_view key) override;
@@ -40,13 +41,19 @@ class S3Store final : public Store {
                   const PutOptions& opts = {}) override;
   Status put_bytes(std::string_view key, std::string_view data, const PutOptions& opts = {}) override;
   Result<std::vector<DeleteFailure>> remove(const std::vector<std::string>& keys) override;
+  // Shares this store's connections; its requests carry `cancel`.
+  std::unique_ptr<Store> cancellable(const CancelToken& cancel) override;
 
  private:
   S3Store(StoreConfig cfg, std::string scheme, std::string host, Logger log);
+  S3Store(const S3Store&) = default;
 
   std::string url(std::string_view key, std::string_view query) const;
   // Signs and performs; a transport failure becomes an Error naming `what`.
-  Result<http::Response> send(http::Request req, std::string_view payload_hash, std::string_view what);
+  // The request carries this view's cancel token unless `cancellable` is
+  // false (cleaning up after a cancelled upload).
+  Result<http::Response> send(http::Request req, std::string_view payload_hash, std::string_view what,
+                              bool cancellable = true, const http::RetryPolicy& retry = {});
   Error answer_error(const http::Response& resp, std::string_view what) const;
   Result<std::vector<DeleteFailure>> remove_batch(const std::vector<std::string>& keys, size_t begin, size_t end);
   Status put_single(std::string_view key, const std::filesystem::path& src, double mtime, const PutOptions& opts);
@@ -56,8 +63,9 @@ class S3Store final : public Store {
   StoreConfig cfg_;
   std::string scheme_, host_;
   SigV4Signer signer_;
-  ClientPool clients_;
+  std::shared_ptr<ClientPool> clients_;
   Logger log_;
+  const CancelToken* cancel_ = nullptr;
 };
 
 }  // namespace ws::store

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "common/ascii.hpp"
+
 namespace ws::store {
 namespace pt = boost::property_tree;
 namespace {
@@ -123,9 +125,7 @@ std::string md5_from_etag(std::string_view etag) {
   for (char c : e) {
     if (!std::isxdigit(static_cast<unsigned char>(c))) return {};
   }
-  std::string out = e;
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return ascii_lower(e);
 }
 
 Result<ListPage> parse_list_objects_v2(std::string_view xml) {

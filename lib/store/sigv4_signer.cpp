@@ -2,19 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
 #include <utility>
 
+#include "common/ascii.hpp"
+#include "common/utc_time.hpp"
 #include "store/digest.hpp"
 
 namespace ws::store {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Trims and collapses runs of spaces, as SigV4 canonical header values want.
 std::string canonical_value(std::string_view v) {
@@ -55,7 +50,7 @@ std::string canonical_query(std::string_view query) {
 std::vector<std::pair<std::string, std::string>> canonical_headers(const std::vector<http::Header>& headers) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& h : headers) {
-    auto name = lower(h.name);
+    auto name = ascii_lower(h.name);
     auto value = canonical_value(h.value);
     auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == name; });
     if (it != out.end()) {
@@ -78,8 +73,8 @@ std::string signed_header_names(const std::vector<std::pair<std::string, std::st
 }
 
 void set_header(std::vector<http::Header>& headers, std::string name, std::string value) {
-  const auto lname = lower(name);
-  std::erase_if(headers, [&](const http::Header& h) { return lower(h.name) == lname; });
+  const auto lname = ascii_lower(name);
+  std::erase_if(headers, [&](const http::Header& h) { return ascii_lower(h.name) == lname; });
   headers.push_back({std::move(name), std::move(value)});
 }
 
@@ -101,7 +96,7 @@ UrlParts split_url(std::string_view url) {
   if (!rest.empty() && rest.front() == '/') parts.path = std::string(rest.substr(0, q));
   if (q != std::string_view::npos) parts.query = std::string(rest.substr(q + 1));
   // curl leaves the default port out of Host.
-  const std::string default_port = lower(scheme) == "https" ? ":443" : ":80";
+  const std::string default_port = ascii_lower(scheme) == "https" ? ":443" : ":80";
   if (parts.host.size() > default_port.size() &&
       parts.host.compare(parts.host.size() - default_port.size(), default_port.size(), default_port) == 0) {
     parts.host.resize(parts.host.size() - default_port.size());
@@ -110,31 +105,6 @@ UrlParts split_url(std::string_view url) {
 }
 
 }  // namespace
-
-std::string uri_encode(std::string_view s, bool keep_slash) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 0xf]);
-    }
-  }
-  return out;
-}
-
-std::string amz_date(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[20];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
 
 SigV4Signer::SigV4Signer(std::string access_key, std::string secret_key, std::string region,
                          std::string service)
@@ -190,11 +160,11 @@ std::string SigV4Signer::authorization(const SignableRequest& r, std::string_vie
 void SigV4Signer::sign(http::Request& req, std::string_view payload_hash,
                        std::chrono::system_clock::time_point now) const {
   const auto url = split_url(req.url);
-  const auto date = amz_date(now);
+  const auto date = utc_timestamp(now, UtcFormat::basic);
   set_header(req.headers, "Host", url.host);
   set_header(req.headers, "x-amz-date", date);
   set_header(req.headers, "x-amz-content-sha256", std::string(payload_hash));
-  std::erase_if(req.headers, [](const http::Header& h) { return lower(h.name) == "authorization"; });
+  std::erase_if(req.headers, [](const http::Header& h) { return ascii_lower(h.name) == "authorization"; });
   const SignableRequest r{req.method, url.path, url.query, &req.headers, payload_hash};
   const auto value = authorization(r, date);
   req.headers.push_back({"Authorization", value});

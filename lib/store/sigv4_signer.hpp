@@ -12,18 +12,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/percent_encoding.hpp"
 #include "http/http.hpp"
 
 namespace ws::store {
 
 inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
-
-// S3's URI encoding: every byte except A-Z a-z 0-9 - . _ ~ becomes %XX
-// (upper-case hex); '/' too unless `keep_slash` (object keys in paths).
-std::string uri_encode(std::string_view s, bool keep_slash);
-
-// "20150830T123600Z" for the given instant (UTC).
-std::string amz_date(std::chrono::system_clock::time_point t);
 
 // What gets signed, as it will be sent.
 struct SignableRequest {

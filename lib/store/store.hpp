@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/cancel.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "common/regular_file.hpp"
@@ -72,6 +73,13 @@ class Store {
   // "s3 bucket 'b' at http://127.0.0.1:4568" — never a secret.
   virtual std::string describe() const = 0;
 
+  // Which objects this store reaches — backend, endpoint and bucket, never a
+  // secret — as a key for what the library remembers about them (the sync's
+  // manifests, the record of an uploaded repo state). Two stores with the
+  // same identity reach the same objects; it stays the same across releases
+  // while describe() may be reworded.
+  virtual std::string identity() const = 0;
+
   // Is the bucket there and are we allowed in? Errc::auth (bad credentials),
   // Errc::not_found (no bucket), Errc::network (endpoint unreachable).
   virtual Status check_bucket() = 0;
@@ -102,6 +110,13 @@ class Store {
   // Deletes in batches (S3 DeleteObjects, 1000 a request); per-key failures
   // are returned, a transport failure is an error.
   virtual Result<std::vector<DeleteFailure>> remove(const std::vector<std::string>& keys) = 0;
+
+  // A view of this store for an operation that `cancel` may stop: once it
+  // is requested, a call not yet begun fails with Errc::cancelled and (S3)
+  // a transfer under way is aborted within about a second, nothing of it
+  // committed. The view borrows this store and `cancel` and must not
+  // outlive them. The default view only checks before each call.
+  virtual std::unique_ptr<Store> cancellable(const CancelToken& cancel);
 };
 
 // Chooses the backend from the endpoint's scheme. Errc::invalid_input names

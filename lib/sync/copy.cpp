@@ -9,6 +9,7 @@
 
 #include "store/digest.hpp"
 #include "store/object_key.hpp"
+#include "sync/cancel_view.hpp"
 #include "sync/filter.hpp"
 #include "sync/prefix.hpp"
 #include "sync/progress.hpp"
@@ -16,15 +17,10 @@
 #include "sync/state_db.hpp"
 #include "sync/sync.hpp"
 #include "sync/tree_batch.hpp"
+#include "sync/tree_state.hpp"
 
 namespace ws::sync {
 namespace {
-
-constexpr int64_t kRacyWindowNs = 2'000'000'000;
-
-int64_t mtime_ns_of(const struct stat& st) {
-  return int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
 
 struct Planned {
   store::ObjectInfo object;
@@ -55,7 +51,7 @@ class CopyRun {
                                    (ec ? ": " + ec.message() : std::string(": a file is in the way")));
       }
     }
-    open_state();
+    if (!opts_.dry_run) state_ = open_tree_state(opts_.state_db, root_, store_, prefix_, log_);
     plan(listing_);
     return {};
   }
@@ -66,7 +62,7 @@ class CopyRun {
   // Downloads the nth planned object; safe from several threads at once.
   void transfer(size_t n, const TransferBatch& batch) {
     const Planned& d = downloads_[n];
-    const bool cancelled = opts_.cancel != nullptr && opts_.cancel->load();
+    const bool cancelled = cancel_requested(opts_.cancel);
     if (cancelled || batch.outage.load()) {
       std::lock_guard lock(mu_);
       summary_.failed.push_back({d.rel, cancelled ? Errc::cancelled : Errc::network,
@@ -112,24 +108,11 @@ class CopyRun {
                                  std::to_string(summary_.transferred) + " downloaded, " +
                                  std::to_string(summary_.unchanged) + " unchanged, " +
                                  std::to_string(summary_.failed.size()) + " failed");
-    if (opts_.cancel != nullptr && opts_.cancel->load()) return Error(Errc::cancelled, "copy cancelled");
+    if (cancel_requested(opts_.cancel)) return Error(Errc::cancelled, "copy cancelled");
     return std::move(summary_);
   }
 
  private:
-  void open_state() {
-    if (opts_.state_db.empty() || opts_.dry_run) return;
-    auto db = StateDb::open(opts_.state_db);
-    if (!db) {
-      log_.warn("sync.state_db", db.error().message + "; continuing without the cache");
-      return;
-    }
-    db_.emplace(std::move(*db));
-    root_key_ = fs::absolute(root_).lexically_normal().string();
-    auto cache = db_->load_hashes(root_key_);
-    if (cache) cache_ = std::move(*cache);
-  }
-
   // Is the local file already this object? Uses the hash cache when it can.
   bool identical(const std::string& rel, const store::ObjectInfo& o) {
     struct stat st {};
@@ -143,10 +126,8 @@ class CopyRun {
       remote_md5 = head->md5_hex;
     }
     std::string local_md5;
-    auto it = cache_.find(rel);
-    if (it != cache_.end() && it->second.size == o.size && it->second.mtime_ns == mtime_ns_of(st) &&
-        it->second.inode == static_cast<uint64_t>(st.st_ino)) {
-      local_md5 = it->second.md5;
+    if (const auto* cached = state_.cached_md5(rel, o.size, mtime_ns_of(st), static_cast<uint64_t>(st.st_ino))) {
+      local_md5 = *cached;
     } else {
       auto md5 = store::md5_file_hex(local);
       if (!md5) return false;
@@ -190,22 +171,22 @@ class CopyRun {
   // Records the downloaded file's hash so the next mirror_up need not read it.
   void remember(const Planned& d, const store::ObjectInfo& got, int64_t started) {
     const std::string md5 = !got.md5_hex.empty() ? got.md5_hex : d.object.md5_hex;
-    if (!db_ || md5.empty()) return;
+    if (!state_.db || md5.empty()) return;
     struct stat st {};
     if (::stat((root_ / d.rel).c_str(), &st) != 0) return;
-    if (static_cast<uint64_t>(st.st_size) != d.object.size || mtime_ns_of(st) >= started - kRacyWindowNs) return;
+    if (static_cast<uint64_t>(st.st_size) != d.object.size || !outside_racy_window(mtime_ns_of(st), started)) return;
     new_hashes_.push_back({d.rel, CachedHash{d.object.size, mtime_ns_of(st), static_cast<uint64_t>(st.st_ino), md5}});
   }
 
   // The listing is the remote's full state: it seeds the manifest of
   // mirror_up for the same store and prefix.
   void save_state(const std::vector<store::ObjectInfo>& listing) {
-    if (!db_) return;
-    auto st = db_->update_hashes(root_key_, new_hashes_, {});
+    if (!state_.db) return;
+    auto st = state_.db->update_hashes(state_.root_key, new_hashes_, {});
     if (!st) log_.warn("sync.state_db", st.error().message);
     RemoteView view;
     for (const auto& o : listing) view.emplace(o.key, RemoteEntry{o.size, o.md5_hex});
-    st = db_->replace_manifest(store_.describe() + "\n" + prefix_, view);
+    st = state_.db->replace_manifest(state_.scope, view);
     if (!st) log_.warn("sync.state_db", st.error().message);
   }
 
@@ -215,9 +196,7 @@ class CopyRun {
   const CopyOptions& opts_;
   const Logger& log_;
   ExcludeFilter filter_;
-  std::optional<StateDb> db_;
-  std::string root_key_;
-  HashCache cache_;
+  TreeState state_;
   std::vector<std::pair<std::string, CachedHash>> new_hashes_;
   std::vector<store::ObjectInfo> listing_;
   std::vector<Planned> downloads_;
@@ -231,10 +210,11 @@ class CopyRun {
 std::vector<Result<SyncSummary>> copy_down_trees(store::Store& store, const std::vector<CopyTree>& trees,
                                                  const CopyOptions& opts, const Logger& log_in) {
   const Logger log = serialized(log_in);
+  const CancelView view(store, opts.cancel, opts.let_transfers_end);
   auto make = [&](size_t t) -> Result<std::unique_ptr<CopyRun>> {
     auto prefix = normalize_prefix(trees[t].key_prefix);
     if (!prefix) return std::move(prefix).error();
-    return std::make_unique<CopyRun>(store, std::move(*prefix), trees[t].local_root, opts, log);
+    return std::make_unique<CopyRun>(view.store(), std::move(*prefix), trees[t].local_root, opts, log);
   };
   return run_tree_batch<CopyRun>(trees.size(), make, opts.parallel, opts.dry_run, "download", log);
 }

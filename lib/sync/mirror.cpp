@@ -12,7 +12,9 @@
 #include <optional>
 #include <unordered_set>
 
+#include "common/worker_pool.hpp"
 #include "store/digest.hpp"
+#include "sync/cancel_view.hpp"
 #include "sync/filter.hpp"
 #include "sync/prefix.hpp"
 #include "sync/progress.hpp"
@@ -20,14 +22,10 @@
 #include "sync/state_db.hpp"
 #include "sync/sync.hpp"
 #include "sync/tree_batch.hpp"
-#include "sync/worker_pool.hpp"
+#include "sync/tree_state.hpp"
 
 namespace ws::sync {
 namespace {
-
-// A file modified this close to its hashing may be written again within the
-// same mtime tick; such hashes are used but not cached.
-constexpr int64_t kRacyWindowNs = 2'000'000'000;
 
 bool is_store_outage(Errc c) { return c == Errc::network || c == Errc::auth; }
 
@@ -45,9 +43,8 @@ LocalHash hash_local(const LocalFile& f) {
   struct stat st {};
   if (::lstat(f.source.c_str(), &st) != 0 && errno == ENOENT) return {LocalHash::Outcome::vanished, "", Error(), false};
   if (!md5) return {LocalHash::Outcome::failed, "", std::move(md5).error(), false};
-  const int64_t mtime = int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-  const bool cacheable = static_cast<uint64_t>(st.st_size) == f.size && mtime == f.mtime_ns &&
-                         f.mtime_ns < started - kRacyWindowNs;
+  const bool cacheable = static_cast<uint64_t>(st.st_size) == f.size && mtime_ns_of(st) == f.mtime_ns &&
+                         outside_racy_window(f.mtime_ns, started);
   return {LocalHash::Outcome::hashed, std::move(*md5), Error(), cacheable};
 }
 
@@ -69,7 +66,7 @@ class MirrorCycle {
     summary_.files = scan_.files.size();
     summary_.bytes = scan_.bytes;
     summary_.skipped = scan_.skipped;
-    open_state();
+    state_ = open_tree_state(opts_.state_db, root_, store_, prefix_, log_);
     WS_TRY(load_remote_view());
     hash_for_decisions();
     if (cancelled()) return Error(Errc::cancelled, "sync cancelled");
@@ -134,22 +131,8 @@ class MirrorCycle {
   }
 
  private:
-  bool cancelled() const { return opts_.cancel != nullptr && opts_.cancel->load(); }
+  bool cancelled() const { return cancel_requested(opts_.cancel); }
   std::string key_of(const std::string& rel) const { return prefix_ + rel; }
-
-  void open_state() {
-    if (opts_.state_db.empty()) return;
-    auto db = StateDb::open(opts_.state_db);
-    if (!db) {
-      log_.warn("sync.state_db", db.error().message + "; continuing without the cache");
-      return;
-    }
-    db_.emplace(std::move(*db));
-    root_key_ = fs::absolute(root_).lexically_normal().string();
-    scope_ = store_.describe() + "\n" + prefix_;
-    auto cache = db_->load_hashes(root_key_);
-    if (cache) cache_ = std::move(*cache);
-  }
 
   // A same-size remote object: only the hash can tell whether to upload.
   bool hash_decides(const LocalFile& f) const {
@@ -187,10 +170,8 @@ class MirrorCycle {
     vanished_.assign(files.size(), 0);
     std::vector<size_t> misses;
     for (size_t i = 0; i < files.size(); ++i) {
-      auto it = cache_.find(files[i].rel);
-      if (it != cache_.end() && it->second.size == files[i].size &&
-          it->second.mtime_ns == files[i].mtime_ns && it->second.inode == files[i].inode) {
-        md5_[i] = it->second.md5;
+      if (const auto* md5 = state_.cached_md5(files[i].rel, files[i].size, files[i].mtime_ns, files[i].inode)) {
+        md5_[i] = *md5;
       } else if (hash_decides(files[i])) {
         misses.push_back(i);
       }
@@ -204,8 +185,8 @@ class MirrorCycle {
 
   Status load_remote_view() {
     std::optional<Manifest> manifest;
-    if (db_) {
-      auto m = db_->load_manifest(scope_);
+    if (state_.db) {
+      auto m = state_.db->load_manifest(state_.scope);
       if (m) manifest = std::move(*m);
     }
     if (manifest && opts_.verify_every > 1 && manifest->trusted_cycles + 1 < opts_.verify_every) {
@@ -296,8 +277,8 @@ class MirrorCycle {
 
   void record_uploads() {
     for (const auto& [key, entry] : uploaded_) remote_[key] = entry;
-    if (db_) {
-      auto st = db_->update_manifest(scope_, uploaded_, {});
+    if (state_.db) {
+      auto st = state_.db->update_manifest(state_.scope, uploaded_, {});
       if (!st) log_.warn("sync.state_db", st.error().message);
     }
   }
@@ -310,8 +291,8 @@ class MirrorCycle {
     }
     // The manifest forgets a key before it is deleted: it may under-claim
     // what the remote holds, never over-claim.
-    if (db_) {
-      auto st = db_->update_manifest(scope_, {}, extras_);
+    if (state_.db) {
+      auto st = state_.db->update_manifest(state_.scope, {}, extras_);
       if (!st) {
         log_.warn("sync.state_db", st.error().message + "; not deleting this cycle");
         return;
@@ -332,17 +313,17 @@ class MirrorCycle {
   }
 
   void save_state() {
-    if (!db_) return;
+    if (!state_.db) return;
     std::unordered_set<std::string_view> present;
     for (const auto& f : scan_.files) present.insert(f.rel);
     std::vector<std::string> gone;
-    for (const auto& [rel, h] : cache_) {
+    for (const auto& [rel, h] : state_.cache) {
       if (present.count(rel) == 0) gone.push_back(rel);
     }
-    auto st = db_->update_hashes(root_key_, new_hashes_, gone);
+    auto st = state_.db->update_hashes(state_.root_key, new_hashes_, gone);
     if (!st) log_.warn("sync.state_db", st.error().message);
-    st = summary_.listed ? db_->replace_manifest(scope_, remote_)
-                         : db_->set_trusted_cycles(scope_, trusted_cycles_);
+    st = summary_.listed ? state_.db->replace_manifest(state_.scope, remote_)
+                         : state_.db->set_trusted_cycles(state_.scope, trusted_cycles_);
     if (!st) log_.warn("sync.state_db", st.error().message);
   }
 
@@ -355,9 +336,7 @@ class MirrorCycle {
   ExcludeFilter filter_;
   TreeScan scan_;
   SyncSummary summary_;
-  std::optional<StateDb> db_;
-  std::string root_key_, scope_;
-  HashCache cache_;
+  TreeState state_;
   std::vector<std::pair<std::string, CachedHash>> new_hashes_;
   std::vector<std::string> md5_;    // per scan_.files index; empty: not (yet) hashed
   std::vector<char> vanished_;      // per scan_.files index: deleted while we looked
@@ -374,10 +353,11 @@ class MirrorCycle {
 std::vector<Result<SyncSummary>> mirror_up_trees(store::Store& store, const std::vector<MirrorTree>& trees,
                                                  const MirrorOptions& opts, const Logger& log_in) {
   const Logger log = serialized(log_in);
+  const CancelView view(store, opts.cancel, opts.let_transfers_end);
   auto make = [&](size_t t) -> Result<std::unique_ptr<MirrorCycle>> {
     auto prefix = normalize_prefix(trees[t].key_prefix);
     if (!prefix) return std::move(prefix).error();
-    return std::make_unique<MirrorCycle>(store, trees[t].local_root, std::move(*prefix), opts, log);
+    return std::make_unique<MirrorCycle>(view.store(), trees[t].local_root, std::move(*prefix), opts, log);
   };
   return run_tree_batch<MirrorCycle>(trees.size(), make, opts.parallel, opts.dry_run, "upload", log);
 }

@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/cancel.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "store/store.hpp"
@@ -77,7 +78,13 @@ struct MirrorOptions {
   fs::path state_db;                    // SQLite file for the hash cache and manifest; empty = none
   int verify_every = 10;                // list the prefix in full at least every Nth cycle (1 = always)
   bool dry_run = false;                 // decide and report, transfer nothing
-  const std::atomic<bool>* cancel = nullptr;  // set to stop between files (Errc::cancelled)
+  // Once requested, no further file starts, the transfers under way are
+  // aborted (unless let_transfers_end) and the sync fails with
+  // Errc::cancelled, deleting nothing; each object stays old or new. May be null.
+  const CancelToken* cancel = nullptr;
+  // A cancel lets the transfers under way end (the sidecar's stop: a
+  // half-sent file is not wasted) instead of aborting them.
+  bool let_transfers_end = false;
   // Symlinks are followed only while their target stays below this directory
   // (the workspace root); others are skipped with a warning. Empty: the
   // local root itself.
@@ -93,7 +100,8 @@ struct CopyOptions {
   int parallel = 8;
   fs::path state_db;                    // as MirrorOptions::state_db: records what was downloaded
   bool dry_run = false;
-  const std::atomic<bool>* cancel = nullptr;
+  const CancelToken* cancel = nullptr;  // as MirrorOptions::cancel; local files stay old or new
+  bool let_transfers_end = false;
 };
 
 // Uploads `local_root` (which must exist and be a directory) to

@@ -17,9 +17,9 @@
 
 #include "common/error.hpp"
 #include "common/log.hpp"
+#include "common/worker_pool.hpp"
 #include "sync/progress.hpp"
 #include "sync/sync.hpp"
-#include "sync/worker_pool.hpp"
 
 namespace ws::sync {
 

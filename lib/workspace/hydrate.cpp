@@ -22,6 +22,7 @@
 #include "workspace/layout.hpp"
 #include "workspace/repo_state_set.hpp"
 #include "workspace/runner_ownership.hpp"
+#include "workspace/restore_losses.hpp"
 #include "workspace/unrestored_keys.hpp"
 #include "workspace/workspace.hpp"
 
@@ -61,12 +62,13 @@ constexpr int kDownloadPasses = 3;
 // store: one bad object must neither keep the pod in Init nor be deleted
 // by the next sync.
 Status download_trees(store::Store& store, const config::Config& cfg, const fs::path& cache,
-                      int parallel, HydrateReport& report, const Logger& log) {
+                      int parallel, const CancelToken* cancel, HydrateReport& report, const Logger& log) {
   const fs::path root(cfg.workspace_root);
   const std::string prefix = cfg.session_prefix();
   sync::CopyOptions co;
   co.parallel = parallel;
   co.state_db = cache / "sync-state.db";
+  co.cancel = cancel;
   // tree -> its objects that failed in the tree's last pass, with why
   std::map<std::string, std::vector<sync::FileIssue>> failed;
   std::vector<std::string> names;
@@ -101,7 +103,10 @@ Status download_trees(store::Store& store, const config::Config& cfg, const fs::
     log.info("hydrate.retry", "some objects failed to download; trying " + std::to_string(retry.size()) +
                                   " tree(s) again (pass " + std::to_string(pass + 1) + " of " +
                                   std::to_string(kDownloadPasses) + ")");
-    std::this_thread::sleep_for(std::chrono::seconds(pass));
+    if (cancel != nullptr ? cancel->sleep_for(std::chrono::seconds(pass))
+                          : (std::this_thread::sleep_for(std::chrono::seconds(pass)), false)) {
+      return Error(Errc::cancelled, "restoring the state trees: cancelled");
+    }
     names = std::move(retry);
   }
 
@@ -129,10 +134,11 @@ Status download_trees(store::Store& store, const config::Config& cfg, const fs::
   return {};
 }
 
-void clone_repos(const config::Config& cfg, const GitAccess& access, HydrateReport& report,
-                 const Logger& log) {
+void clone_repos(const config::Config& cfg, const GitAccess& access, const CancelToken* cancel,
+                 HydrateReport& report, const Logger& log) {
   const fs::path repos = fs::path(cfg.workspace_root) / L::kReposDir;
   for (const auto& r : cfg.repos) {
+    if (cancel_requested(cancel)) return;
     const fs::path target = repos / r.name;
     if (non_empty_dir(target)) {
       log.info("clone.present", "repos/" + r.name + " already exists; not cloning it again");
@@ -155,9 +161,9 @@ void clone_repos(const config::Config& cfg, const GitAccess& access, HydrateRepo
   }
 }
 
-void clone_workflow(const config::Config& cfg, const GitAccess& access, HydrateReport& report,
-                    const Logger& log) {
-  if (!cfg.workflow) return;
+void clone_workflow(const config::Config& cfg, const GitAccess& access, const CancelToken* cancel,
+                    HydrateReport& report, const Logger& log) {
+  if (!cfg.workflow || cancel_requested(cancel)) return;
   const auto& wf = *cfg.workflow;
   const fs::path workflows = fs::path(cfg.workspace_root) / L::kWorkflowsDir;
   if (non_empty_dir(workflows / wf.name)) {
@@ -193,7 +199,8 @@ std::vector<std::string> session_urls(const config::Config& cfg) {
 }
 
 Status restore_repo_states(store::Store& store, const config::Config& cfg, const GitAccess& access,
-                           const fs::path& cache, HydrateReport& report, const Logger& log) {
+                           const fs::path& cache, const CancelToken* cancel, HydrateReport& report,
+                           const Logger& log) {
   const std::string base = cfg.session_prefix() + std::string(L::kRepoStateDir) + "/";
   auto listed = store.list(base);
   if (!listed) return std::move(listed).error().context("listing repo-state");
@@ -215,6 +222,7 @@ Status restore_repo_states(store::Store& store, const config::Config& cfg, const
   const fs::path repos = fs::path(cfg.workspace_root) / L::kReposDir;
   const auto origins = git::OriginPolicy::for_session(session_urls(cfg));
   for (const auto& [name, objects] : by_repo) {
+    if (cancel_requested(cancel)) return Error(Errc::cancelled, "restoring repo-state: cancelled");
     const fs::path staging = cache / "hydrate" / "repo-state" / name;
     std::error_code ec;
     fs::remove_all(staging, ec);
@@ -225,6 +233,10 @@ Status restore_repo_states(store::Store& store, const config::Config& cfg, const
       continue;
     }
     if (*source == SetSource::none) continue;
+    if (*source == SetSource::damaged) {
+      report.damaged_repo_states.push_back(name);
+      if (fs::is_empty(staging, ec)) continue;  // nothing left to restore
+    }
     git::RestoreOptions ro;
     ro.state_dir = staging;
     ro.repo = repos / name;
@@ -264,15 +276,15 @@ Status restore_repo_states(store::Store& store, const config::Config& cfg, const
 // Layout done, persistence off: the repos and the workflow still come
 // (behaviour §3 step 1: the CP adds the init container whenever the session names
 // repos, with or without S3); only the state steps are skipped.
-HydrateReport hydrate_without_state(const config::Config& cfg, const Logger& log) {
+HydrateReport hydrate_without_state(const config::Config& cfg, const CancelToken* cancel, const Logger& log) {
   HydrateReport report;
   log.info("hydrate.no_persistence",
            "persistence is off (S3_ENDPOINT, S3_BUCKET, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
            "are not all set): no state to restore; cloning the repos and the workflow");
   if (cfg.repos.empty() && !cfg.workflow) return report;
   const GitAccess access = resolve_git_access(cfg, log);
-  clone_repos(cfg, access, report, log);
-  clone_workflow(cfg, access, report, log);
+  clone_repos(cfg, access, cancel, report, log);
+  clone_workflow(cfg, access, cancel, report, log);
   return report;
 }
 
@@ -280,12 +292,14 @@ Result<HydrateReport> hydrate_with_state(const config::Config& cfg, const Engine
                                          const fs::path& cache, const Logger& log) {
   HydrateReport report;
   report.persistence = true;
-  auto store = open_configured_store(cfg, opts, log);
-  if (!store) return std::move(store).error();
-  if (auto st = (*store)->check_bucket(); !st) {
-    return std::move(st).error().context("object store " + (*store)->describe() + " is not usable");
+  auto opened = open_configured_store(cfg, opts, log);
+  if (!opened) return std::move(opened).error();
+  const auto view = opts.cancel != nullptr ? (*opened)->cancellable(*opts.cancel) : nullptr;
+  store::Store& store = view ? *view : **opened;
+  if (auto st = store.check_bucket(); !st) {
+    return std::move(st).error().context("object store " + store.describe() + " is not usable");
   }
-  log.info("hydrate.store", "using " + (*store)->describe() + ", session " + cfg.session_prefix());
+  log.info("hydrate.store", "using " + store.describe() + ", session " + cfg.session_prefix());
   std::error_code ec;
   fs::create_directories(cache, ec);
   if (ec) return Error(Errc::io, "creating " + cache.string() + ": " + ec.message());
@@ -303,19 +317,23 @@ Result<HydrateReport> hydrate_with_state(const config::Config& cfg, const Engine
     std::jthread git_thread([&] {
       repo_states = catch_exceptions("cloning and restoring repos", [&] {
         const GitAccess access = resolve_git_access(cfg, shared_log);
-        clone_repos(cfg, access, git_side, shared_log);
-        clone_workflow(cfg, access, git_side, shared_log);
-        return restore_repo_states(**store, cfg, access, cache, git_side, shared_log);
+        clone_repos(cfg, access, opts.cancel, git_side, shared_log);
+        clone_workflow(cfg, access, opts.cancel, git_side, shared_log);
+        return restore_repo_states(store, cfg, access, cache, opts.cancel, git_side, shared_log);
       });
     });
-    trees = download_trees(**store, cfg, cache, opts.parallel, report, shared_log);
+    trees = download_trees(store, cfg, cache, opts.parallel, opts.cancel, report, shared_log);
   }
   report.repos_cloned = git_side.repos_cloned;
   report.repos_failed = git_side.repos_failed;
   report.workflow_ready = git_side.workflow_ready;
   report.repos_restored = git_side.repos_restored;
   report.restore_failed = git_side.restore_failed;
+  report.damaged_repo_states = git_side.damaged_repo_states;
   report.unsafe_keys += git_side.unsafe_keys;
+  if (auto st = write_restore_losses(restore_losses_record(cache), report.damaged_repo_states); !st) {
+    shared_log.warn("hydrate.losses_record", st.error().message);
+  }
   WS_TRY(trees);
   WS_TRY(repo_states);
   fs::remove_all(cache / "hydrate", ec);
@@ -327,7 +345,9 @@ Result<HydrateReport> hydrate_unguarded(const config::Config& cfg, const EngineO
   WS_TRY(create_layout(LayoutOptions{fs::path(cfg.workspace_root), cfg.runner_state_dir, true}, log));
   const fs::path cache = cache_dir(cfg, opts);
   auto report = cfg.persistence_enabled() ? hydrate_with_state(cfg, opts, cache, log)
-                                          : Result<HydrateReport>(hydrate_without_state(cfg, log));
+                                          : Result<HydrateReport>(hydrate_without_state(cfg, opts.cancel, log));
+  // A step the cancel skipped is no failure of its own: the whole call is.
+  if (report && cancel_requested(opts.cancel)) report = Error(Errc::cancelled, "hydrate cancelled");
   // On failure too: a restarted init container, or whoever looks, finds
   // what was written usable by the runner.
   give_workspace_to_runner(cfg, cache, log);
@@ -337,6 +357,10 @@ Result<HydrateReport> hydrate_unguarded(const config::Config& cfg, const EngineO
                std::to_string(report->repos_cloned) + " repo(s) cloned, " +
                std::to_string(report->repos_failed) + " clone failure(s), " +
                std::to_string(report->repos_restored) + " repo state(s) restored" +
+               (report->damaged_repo_states.empty()
+                    ? ""
+                    : ", " + std::to_string(report->damaged_repo_states.size()) +
+                          " repo state(s) DAMAGED in the store, restored with losses") +
                (report->objects_unrestored > 0
                     ? ", " + std::to_string(report->objects_unrestored) + " object(s) NOT restored"
                     : "") +

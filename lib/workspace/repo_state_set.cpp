@@ -222,6 +222,7 @@ const char* set_source_name(SetSource s) {
     case SetSource::pending: return "interrupted save, complete";
     case SetSource::committed: return "complete";
     case SetSource::legacy: return "as written by the scripts";
+    case SetSource::damaged: return "damaged, restored with losses";
     case SetSource::none: return "none";
   }
   return "none";
@@ -259,14 +260,27 @@ Result<SetSource> download_set(store::Store& store, std::string_view prefix,
                                           " was interrupted before it completed; not restoring it");
     return SetSource::none;
   }
-  if (committed) {
-    log.warn("repo_state.manifest_mismatch",
-             std::string(prefix) + " no longer matches its manifest (written by another tool?); "
-                                   "restoring the files as they are");
-  }
   std::map<std::string, std::string> chosen;
   for (auto f : kSetFiles) {
     if (by_key.contains(in_place_key(prefix, f))) chosen[std::string(f)] = in_place_key(prefix, f);
+  }
+  if (committed) {
+    // Our own manifest, and no stored set matches it: files were deleted or
+    // replaced in the store. Not "another tool" — the old scripts write no
+    // manifest — so this is a loss, named file by file.
+    std::string damage;
+    for (const auto& [name, entry] : *committed) {
+      const auto it = by_key.find(in_place_key(prefix, name));
+      const char* what = it == by_key.end() ? "missing"
+                         : it->second.size != entry.size ? "changed size"
+                                                         : nullptr;
+      if (what != nullptr) damage += (damage.empty() ? "" : ", ") + name + " " + what;
+    }
+    if (damage.empty()) damage = "contents differ from the manifest";
+    log.warn("repo_state.damaged", std::string(prefix) + " does not match its manifest (" + damage +
+                                       "); restoring what is there, with losses");
+    if (!chosen.empty()) WS_TRY(download_chosen(store, chosen, nullptr, dest));
+    return SetSource::damaged;
   }
   if (chosen.empty()) return SetSource::none;
   WS_TRY(download_chosen(store, chosen, nullptr, dest));

@@ -14,7 +14,10 @@
 // manifest in place; each is complete when every file it names is found, with
 // its MD5, in .pending/ or in place. The first complete one wins, so a sync
 // killed at any point hydrates to the previous set or the new one. State
-// without a manifest (written by the old scripts) is read as it is.
+// without a manifest (written by the old scripts) is read as it is. A
+// manifest that no complete set matches means the set was damaged in the
+// store (a file deleted or replaced): what is there is restored, and the
+// caller reports the repo as restored with losses.
 #pragma once
 
 #include <filesystem>
@@ -67,6 +70,7 @@ enum class SetSource {
   pending,   // a set whose writing was interrupted after its files were all stored
   committed, // the manifest in place
   legacy,    // no usable manifest: the files as the old scripts left them
+  damaged,   // a manifest no stored set matches: the files that are there, with losses
   none,      // an interrupted first write: no complete set exists
 };
 const char* set_source_name(SetSource s);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace ws::workspace {
 
@@ -12,10 +13,8 @@ struct SessionMetadata {
   std::string session;
   std::string namespace_;
   int paths_synced = 0;
+  std::vector<std::string> restored_with_losses;  // repos hydrate found damaged ("restoredWithLosses", when any)
 };
-
-// "2026-11-27T09:30:00Z"
-std::string iso8601_utc(std::chrono::system_clock::time_point t);
 
 std::string to_json(const SessionMetadata& m);
 

@@ -49,13 +49,13 @@ LoopOutcome run_sidecar_loop(const SidecarSchedule& schedule, const CycleFn& cyc
     for (;;) {
       ++number;
       // The first cycle always backs up repos, then every Nth one.
-      run_one(CycleRequest{number, (number - 1) % every == 0, false, &stop.flag()});
+      run_one(CycleRequest{number, (number - 1) % every == 0, false, &stop.token()});
       if (stop.stop_requested() || stop.wait_for(schedule.interval)) break;
     }
   }
   log.info("sidecar.stopping", "stop requested: final repo backup and sync within " +
                                    seconds_text(schedule.shutdown_timeout));
-  std::atomic<bool> deadline_passed{false};
+  CancelToken deadline_passed;
   {
     // Cancels the final cycle at the deadline, unless it ends first.
     std::mutex mu;
@@ -63,12 +63,12 @@ LoopOutcome run_sidecar_loop(const SidecarSchedule& schedule, const CycleFn& cyc
     std::jthread timer([&](std::stop_token ended) {
       std::unique_lock lock(mu);
       if (!cv.wait_for(lock, ended, schedule.shutdown_timeout, [] { return false; })) {
-        if (!ended.stop_requested()) deadline_passed = true;
+        if (!ended.stop_requested()) deadline_passed.request();
       }
     });
     out.final_ok = run_one(CycleRequest{++number, true, true, &deadline_passed});
   }
-  if (deadline_passed.load()) {
+  if (deadline_passed.requested()) {
     log.warn("sidecar.deadline", "the final backup and sync did not fit in " +
                                      seconds_text(schedule.shutdown_timeout) +
                                      " (SYNC_SHUTDOWN_TIMEOUT): what it had not stored by then is not saved "

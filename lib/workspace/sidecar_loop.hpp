@@ -5,7 +5,6 @@
 // only idles until stopped.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <functional>
 
@@ -29,9 +28,10 @@ struct CycleRequest {
   int number = 0;           // 1-based
   bool backup_repos = false;
   bool final = false;       // the last cycle after a stop request
-  // Set when the cycle must stop at its next transfer boundary: the stop
-  // request for a regular cycle, the deadline for the final one.
-  const std::atomic<bool>* cancel = nullptr;
+  // Requested when the cycle must stop: the stop request for a regular
+  // cycle (at its next transfer boundary), the deadline for the final one
+  // (at once, aborting the transfers under way).
+  const CancelToken* cancel = nullptr;
 };
 
 // One cycle; logs its own summary line. An error is logged by the loop.

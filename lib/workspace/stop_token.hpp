@@ -8,6 +8,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "common/cancel.hpp"
+
 namespace ws::workspace {
 
 class StopToken {
@@ -15,30 +17,30 @@ class StopToken {
   void request_stop() {
     {
       std::lock_guard lock(mu_);
-      stopped_.store(true);
+      token_.request();
     }
     cv_.notify_all();
   }
-  bool stop_requested() const { return stopped_.load(); }
-  // Set once a stop is requested: what a running cycle polls at each
-  // transfer boundary (MirrorOptions::cancel, CycleOptions::cancel).
-  const std::atomic<bool>& flag() const { return stopped_; }
+  bool stop_requested() const { return token_.requested(); }
+  // Requested once a stop is: what a running cycle polls at each transfer
+  // boundary (MirrorOptions::cancel, CycleOptions::cancel).
+  const CancelToken& token() const { return token_; }
 
   // Sleeps for `d` or until a stop; true when stopped.
   template <class Rep, class Period>
   bool wait_for(std::chrono::duration<Rep, Period> d) {
     std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, d, [this] { return stopped_.load(); });
+    return cv_.wait_for(lock, d, [this] { return token_.requested(); });
   }
   void wait() {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return stopped_.load(); });
+    cv_.wait(lock, [this] { return token_.requested(); });
   }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  std::atomic<bool> stopped_{false};
+  CancelToken token_;
 };
 
 }  // namespace ws::workspace

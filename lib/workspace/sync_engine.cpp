@@ -18,6 +18,7 @@
 #include "sync/sync.hpp"
 #include "workspace/engine_paths.hpp"
 #include "workspace/repo_state_set.hpp"
+#include "workspace/restore_losses.hpp"
 #include "workspace/session_metadata.hpp"
 #include "workspace/sidecar_loop.hpp"
 #include "workspace/sqlite_checkpoint.hpp"
@@ -41,7 +42,7 @@ struct SyncEngine::Impl {
   std::map<std::string, SetManifest> uploaded_sets;
 
   fs::path uploaded_record(const std::string& name) const { return cache / "repo-state" / (name + ".uploaded"); }
-  std::string record_scope(const std::string& prefix) const { return store->describe() + "\t" + prefix; }
+  std::string record_scope(const std::string& prefix) const { return store->identity() + "\t" + prefix; }
   void remember_set(const std::string& name, const std::string& prefix, SetManifest manifest);
   Status forget_set(const std::string& name);
 
@@ -50,8 +51,12 @@ struct SyncEngine::Impl {
   Result<std::optional<SetManifest>> previous_set(const std::string& prefix);
   Status mirror_trees(CycleReport& report);
   Result<CycleReport> run_cycle(bool backup_repos, const CycleOptions& what);
-  const std::atomic<bool>* cancel = nullptr;  // the running cycle's
-  bool cancelled() const { return cancel != nullptr && cancel->load(); }
+  const CancelToken* cancel = nullptr;  // the running cycle's
+  bool let_transfers_end = false;
+  // The store as the running cycle talks to it: `store`, or its view that
+  // aborts transfers on a cancel.
+  store::Store* cycle_store = nullptr;
+  bool cancelled() const { return cancel_requested(cancel); }
   Result<std::vector<UnrestoredKey>> keys_to_keep();
   bool told_about_kept = false;
 };
@@ -85,9 +90,9 @@ SyncEngine::~SyncEngine() = default;
 // that set is adopted (its manifest written from the listing) so that it
 // stays the fallback while the first new set is written.
 Result<std::optional<SetManifest>> SyncEngine::Impl::previous_set(const std::string& prefix) {
-  auto m = fetch_manifest(*store, prefix, log);
+  auto m = fetch_manifest(*cycle_store, prefix, log);
   if (!m || *m) return m;
-  auto listed = store->list(prefix);
+  auto listed = cycle_store->list(prefix);
   if (!listed) return std::move(listed).error();
   SetManifest adopted;
   for (const auto& o : *listed) {
@@ -97,7 +102,7 @@ Result<std::optional<SetManifest>> SyncEngine::Impl::previous_set(const std::str
     adopted[name] = SetEntry{o.md5_hex, o.size};
   }
   if (adopted.empty()) return std::optional<SetManifest>();
-  WS_TRY(store->put_bytes(prefix + std::string(kSetManifestName), manifest_to_json(adopted)));
+  WS_TRY(cycle_store->put_bytes(prefix + std::string(kSetManifestName), manifest_to_json(adopted)));
   return std::optional<SetManifest>(std::move(adopted));
 }
 
@@ -153,7 +158,7 @@ Status SyncEngine::Impl::backup_one(const std::string& name, const fs::path& rep
     return {};
   }
   WS_TRY(forget_set(name));
-  WS_TRY(upload_set(*store, prefix, bo.outdir, *manifest, previous, log));
+  WS_TRY(upload_set(*cycle_store, prefix, bo.outdir, *manifest, previous, log));
   remember_set(name, prefix, std::move(*manifest));
   ++report.repos_backed_up;
   log.info("repo.backed_up", "backed up repos/" + name + " (" + b->current_branch + " at " +
@@ -243,10 +248,11 @@ Status SyncEngine::Impl::mirror_trees(CycleReport& report) {
   mo.state_db = cache / "sync-state.db";
   mo.confine_to = root;
   mo.cancel = cancel;
+  mo.let_transfers_end = let_transfers_end;
   std::unordered_set<std::string> keep;
   for (const auto& k : *kept) keep.insert(prefix + k.tree + "/" + k.path);
   if (!keep.empty()) mo.keep_remote = [&keep](std::string_view key) { return keep.count(std::string(key)) != 0; };
-  auto results = sync::mirror_up_trees(*store, trees, mo, log);
+  auto results = sync::mirror_up_trees(*cycle_store, trees, mo, log);
   Status first;
   for (size_t t = 0; t < names.size(); ++t) {
     const std::string& tree = names[t];
@@ -287,6 +293,10 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   auto lock = SyncLock::acquire(d.cache);
   if (!lock) return std::move(lock).error();
   d.cancel = what.cancel;
+  d.let_transfers_end = what.let_transfers_end;
+  std::unique_ptr<store::Store> view;
+  if (what.cancel != nullptr && !what.let_transfers_end) view = d.store->cancellable(*what.cancel);
+  d.cycle_store = view ? view.get() : d.store.get();
   const auto t0 = std::chrono::steady_clock::now();
   CycleReport report;
   Status first;
@@ -317,9 +327,9 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
   note(std::move(trees_status));
   if (what.trees && !d.cancelled()) {
     if (report.paths_synced > 0) {
-      const SessionMetadata meta{std::chrono::system_clock::now(), d.cfg.session,
-                                 d.cfg.namespace_name, report.paths_synced};
-      note(d.store->put_bytes(d.cfg.session_prefix() + std::string(L::kSessionMetadataKey),
+      const SessionMetadata meta{std::chrono::system_clock::now(), d.cfg.session, d.cfg.namespace_name,
+                                 report.paths_synced, read_restore_losses(restore_losses_record(d.cache))};
+      note(d.cycle_store->put_bytes(d.cfg.session_prefix() + std::string(L::kSessionMetadataKey),
                               to_json(meta), store::PutOptions{std::nullopt, "", "application/json"}));
     }
   }
@@ -336,7 +346,11 @@ Result<CycleReport> SyncEngine::Impl::run_cycle(bool backup_repos, const CycleOp
                  (report.repos_failed > 0 ? ", " + std::to_string(report.repos_failed) + " failed" : "") +
                  (what.repos && backup_repos ? "" : " (not scheduled)") + "; " +
                  std::to_string(report.duration.count()) + " ms");
-  if (!first) return std::move(first).error();
+  if (!first) {
+    // Whichever part failed first, a cycle cut short by a cancel says so.
+    if (d.cancelled()) return Error(Errc::cancelled, "sync cycle cancelled: " + first.error().message);
+    return std::move(first).error();
+  }
   return report;
 }
 
@@ -358,6 +372,7 @@ Status run_sidecar(const config::Config& cfg, const EngineOptions& opts, StopTok
     }
     CycleOptions this_cycle = what;
     this_cycle.cancel = req.cancel;
+    this_cycle.let_transfers_end = !req.final;
     auto r = engine->run_cycle(req.backup_repos, this_cycle);
     if (!r) return std::move(r).error();
     return {};

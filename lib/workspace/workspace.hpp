@@ -11,13 +11,13 @@
 //  - run_sidecar(): the sidecar loop over a SyncEngine until a StopToken.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "common/cancel.hpp"
 #include "common/error.hpp"
 #include "common/log.hpp"
 #include "config/config.hpp"
@@ -37,6 +37,10 @@ struct EngineOptions {
   int parallel = 8;  // concurrent transfers
   // Overrides the Config's S3 settings' store (tests inject a failing one).
   std::shared_ptr<store::Store> store;
+  // Stops hydrate (and a sync once): once requested, no further file, repo
+  // or clone starts, the transfers under way are aborted, and the call
+  // fails with Errc::cancelled. May be null; the sidecar has its StopToken.
+  const CancelToken* cancel = nullptr;
 };
 
 struct HydrateReport {
@@ -50,8 +54,17 @@ struct HydrateReport {
   // Objects of the state trees that still failed after the retries: warned
   // about, kept in the store, recorded so the sidecar does not delete them.
   int objects_unrestored = 0;
+  // Repos whose saved state no longer matched its manifest: what was there
+  // was restored, the rest is lost (behaviour §3 step 6).
+  std::vector<std::string> damaged_repo_states;
   bool workflow_ready = false;
   bool persistence = false;
+
+  // Hydrate finished, but something saved or named was not brought back:
+  // a clone, an object, a repo's state (each warned about by name).
+  bool restored_with_losses() const {
+    return repos_failed > 0 || restore_failed > 0 || objects_unrestored > 0 || !damaged_repo_states.empty();
+  }
 };
 
 // Errors: invalid_input (config), io (layout, the engine's state dir), the
@@ -63,10 +76,12 @@ Result<HydrateReport> hydrate(const config::Config& cfg, const EngineOptions& op
 struct CycleOptions {
   bool trees = true;         // checkpoint + mirror of the three trees + metadata.json
   bool repos = true;         // back up the repos under repos/ (when the schedule says so)
-  // Once set, the cycle stops at its next transfer boundary (no new upload,
-  // no next repo; a transfer under way ends) and fails with Errc::cancelled.
-  // What was stored stays consistent: each file old or new. May be null.
-  const std::atomic<bool>* cancel = nullptr;
+  // Once requested, the cycle stops: no new upload, no next repo, the
+  // transfers under way aborted (unless let_transfers_end), and it fails
+  // with Errc::cancelled. What was stored stays consistent: each file old
+  // or new, nothing deleted. May be null.
+  const CancelToken* cancel = nullptr;
+  bool let_transfers_end = false;  // the sidecar's stop: a half-sent file is not wasted
 };
 
 struct CycleReport {

@@ -6,7 +6,7 @@
 
 #include <stdexcept>
 
-#include "auth/base64.hpp"
+#include "common/base64.hpp"
 
 namespace wstest {
 
@@ -40,7 +40,7 @@ std::string encode_public(EVP_PKEY* pkey, const char* structure) {
 }
 
 std::string base64_decode(const std::string& text) {
-  return ws::auth::base64url_decode(text).value_or(std::string());
+  return ws::base64url_decode(text).value_or(std::string());
 }
 
 }  // namespace

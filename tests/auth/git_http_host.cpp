@@ -1,6 +1,6 @@
 #include "git_http_host.hpp"
 
-#include "auth/base64.hpp"
+#include "common/base64.hpp"
 #include "support.hpp"
 
 namespace wstest {
@@ -8,7 +8,7 @@ namespace wstest {
 GitHttpHost::GitHttpHost(BeastServer& server, std::filesystem::path project_root, std::string username,
                          std::string password)
     : root_(std::move(project_root)),
-      expected_authorization_("Basic " + ws::auth::base64_encode(username + ":" + password)) {
+      expected_authorization_("Basic " + ws::base64_encode(username + ":" + password)) {
   server.route("*", "/git/", [this](const HttpRequest& r) { return handle(r); });
 }
 

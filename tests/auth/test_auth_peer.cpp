@@ -6,7 +6,7 @@
 #include <mutex>
 
 #include "auth/api_token.hpp"
-#include "auth/base64.hpp"
+#include "common/base64.hpp"
 #include "auth/git_credentials.hpp"
 #include "auth/refreshing_token_source.hpp"
 #include "auth/session_credentials.hpp"
@@ -372,7 +372,7 @@ TEST_CASE("the refreshing token source re-fetches every five minutes and before 
 TEST_CASE("a JWT token is refreshed a minute before its exp") {
   const auto issued_at = std::chrono::system_clock::now();
   const auto exp = std::chrono::system_clock::to_time_t(issued_at + 3min);
-  std::string payload = ws::auth::base64_encode(R"({"exp":)" + std::to_string(exp) + "}");
+  std::string payload = ws::base64_encode(R"({"exp":)" + std::to_string(exp) + "}");
   payload.erase(payload.find_last_not_of('=') + 1);
   const std::string jwt = "eyJhbGciOiJub25lIn0." + payload + ".c2ln";
   BeastServer server;

@@ -14,14 +14,10 @@ TEST_CASE("a session's keys live under <namespace>/<session>/") {
 
 TEST_CASE("repo state keys follow the scripts' repo-state layout") {
   CHECK(layout::repo_state_prefix("ns/s1/", "app") == "ns/s1/repo-state/app/");
-  CHECK(layout::repo_state_key("ns/s1/", "app", layout::kRepoBundle) ==
-        "ns/s1/repo-state/app/repo.bundle");
-  CHECK(layout::repo_state_key("ns/s1/", "app", layout::kUncommittedPatch) ==
-        "ns/s1/repo-state/app/uncommitted.patch");
-  CHECK(layout::repo_state_key("ns/s1/", "app", layout::kStagedPatch) ==
-        "ns/s1/repo-state/app/staged.patch");
-  CHECK(layout::repo_state_key("ns/s1/", "app", layout::kRepoMetadata) ==
-        "ns/s1/repo-state/app/metadata.json");
+  CHECK(layout::kRepoBundle == "repo.bundle");
+  CHECK(layout::kUncommittedPatch == "uncommitted.patch");
+  CHECK(layout::kStagedPatch == "staged.patch");
+  CHECK(layout::kRepoMetadata == "metadata.json");
 }
 
 TEST_CASE("the synced trees are the state directory, artifacts and file-uploads") {

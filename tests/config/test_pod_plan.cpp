@@ -65,7 +65,7 @@ TEST_CASE("repos without storage need only init-hydrate") {
   const auto& init = p.at("initContainers").at(0);
   CHECK(init.at("name") == "init-hydrate");
   CHECK(init.at("image") == "quay.io/ambient_code/vteam_state_sync");
-  CHECK(json::serialize(init.at("command")) == R"(["ambient-workspace","hydrate"])");
+  CHECK(json::serialize(init.at("command")) == R"(["ambient-workspace","hydrate","--allow-losses"])");
   CHECK(env_of(init, "S3_ENDPOINT").is_null());
 }
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <vector>
 
-#include "auth/base64.hpp"
+#include "common/base64.hpp"
 #include "beast_server.hpp"
 #include "git/clone.hpp"
 #include "git/workflow.hpp"
@@ -43,7 +43,7 @@ struct FakeHost {
   int port = server.port();
   explicit FakeHost(const std::vector<std::string>& creds = {}) {
     const std::string expected =
-        creds.size() == 2 ? "Basic " + ws::auth::base64_encode(creds[0] + ":" + creds[1]) : "";
+        creds.size() == 2 ? "Basic " + ws::base64_encode(creds[0] + ":" + creds[1]) : "";
     server.route("*", "/", [expected](const wstest::HttpRequest& r) {
       if (!expected.empty() && r.header("authorization") == expected) return wstest::HttpReply::text(404, "");
       auto challenge = wstest::HttpReply::text(401, "");

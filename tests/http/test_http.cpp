@@ -1,6 +1,6 @@
 // The HTTP layer against the Beast test server: statuses, retries and their
-// pauses, timeouts, streaming to and from files, perform_many, and that no
-// secret reaches a log line or an error.
+// pauses, timeouts, streaming from files and into a sink, and that no secret
+// reaches a log line or an error.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -45,6 +45,23 @@ Request get(const std::string& url) {
 wstest::HttpHandler reply(HttpReply r) {
   return [r](const HttpRequest&) { return r; };
 }
+
+// Collects a 2xx body as a transfer streams it; each attempt starts over.
+struct CollectingSink final : ws::http::ResponseSink {
+  std::string body;
+  int restarts = 0;
+  bool refuse = false;
+  ws::Status restart() override {
+    ++restarts;
+    body.clear();
+    return {};
+  }
+  ws::Status write(std::string_view bytes) override {
+    if (refuse) return ws::Error(ws::Errc::io, "disk full");
+    body.append(bytes);
+    return {};
+  }
+};
 
 struct CapturedLog {
   std::mutex mu;
@@ -167,36 +184,23 @@ TEST_CASE("an answer that is not HTTP is a network error, retried") {
   CHECK(server.request_count() == 2);
 }
 
-TEST_CASE("a connection reset mid-body is retried and the file holds only the full body") {
-  wstest::TempDir dir("http");
+TEST_CASE("a connection reset mid-body is retried and the sink holds only the full body") {
   const std::string body(200'000, 'b');
   BeastServer server;
   server.route("GET", "/", wstest::fail_first(1, HttpReply::reset_after(50'000, std::string(200'000, 'x')),
                                               reply(HttpReply::text(200, body))));
   RecordedPauses rec;
+  CollectingSink sink;
   Request req = get(server.url("/big"));
-  req.response_file = dir / "out.bin";
+  req.response_sink = &sink;
   Client client;
   auto res = client.perform(req, rec.policy());
   REQUIRE(res);
   CHECK(res->status == 200);
   CHECK(res->body.empty());
-  CHECK(wstest::read_file(dir / "out.bin") == body);
+  CHECK(sink.body == body);
+  CHECK(sink.restarts == 2);
   CHECK(rec.pauses.size() == 1);
-}
-
-TEST_CASE("a failed download leaves no partial response file") {
-  wstest::TempDir dir("http");
-  BeastServer server;
-  server.route("GET", "/", reply(HttpReply::reset_after(10'000, std::string(100'000, 'x'))));
-  Request req = get(server.url("/big"));
-  req.response_file = dir / "out.bin";
-  RecordedPauses rec;
-  Client client;
-  auto res = client.perform(req, rec.policy(2));
-  REQUIRE_FALSE(res);
-  CHECK(res.error().code == ws::Errc::network);
-  CHECK_FALSE(std::filesystem::exists(dir / "out.bin"));
 }
 
 TEST_CASE("a stalled server hits the timeout instead of hanging") {
@@ -230,35 +234,37 @@ TEST_CASE("a transfer slower than the low-speed limit is aborted") {
   CHECK(std::chrono::steady_clock::now() - t0 < 5s);
 }
 
-TEST_CASE("a 2xx body streams into response_file; an error body stays in memory") {
-  wstest::TempDir dir("http");
+TEST_CASE("a 2xx body streams into the sink; an error body stays in memory") {
   BeastServer server;
   server.route("GET", "/ok", reply(HttpReply::text(200, "file content")));
   server.route("GET", "/missing", reply(HttpReply::text(404, "<Error>NoSuchKey</Error>")));
   server.route("GET", "/empty", reply(HttpReply::text(200, "")));
   Client client;
 
+  CollectingSink ok_sink;
   Request ok = get(server.url("/ok"));
-  ok.response_file = dir / "ok";
+  ok.response_sink = &ok_sink;
   auto r1 = client.perform(ok);
   REQUIRE(r1);
   CHECK(r1->body.empty());
-  CHECK(wstest::read_file(dir / "ok") == "file content");
+  CHECK(ok_sink.body == "file content");
 
+  CollectingSink missing_sink;
   Request missing = get(server.url("/missing"));
-  missing.response_file = dir / "missing";
+  missing.response_sink = &missing_sink;
   auto r2 = client.perform(missing);
   REQUIRE(r2);
   CHECK(r2->status == 404);
   CHECK(r2->body == "<Error>NoSuchKey</Error>");
-  CHECK_FALSE(std::filesystem::exists(dir / "missing"));
+  CHECK(missing_sink.restarts == 0);
 
+  CollectingSink empty_sink;
   Request empty = get(server.url("/empty"));
-  empty.response_file = dir / "empty";
+  empty.response_sink = &empty_sink;
   auto r3 = client.perform(empty);
   REQUIRE(r3);
-  CHECK(std::filesystem::exists(dir / "empty"));
-  CHECK(std::filesystem::file_size(dir / "empty") == 0);
+  CHECK(empty_sink.restarts == 1);  // told of the (empty) body all the same
+  CHECK(empty_sink.body.empty());
 }
 
 TEST_CASE("error bodies are capped") {
@@ -271,15 +277,18 @@ TEST_CASE("error bodies are capped") {
   CHECK(res->body.size() == 64 * 1024);
 }
 
-TEST_CASE("an unwritable response_file is an io error") {
+TEST_CASE("a sink that refuses the body ends the transfer with its error") {
   BeastServer server;
   server.route("GET", "/", reply(HttpReply::text(200, "data")));
+  CollectingSink sink;
+  sink.refuse = true;
   Request req = get(server.url("/"));
-  req.response_file = "/nonexistent-dir/out";
+  req.response_sink = &sink;
   Client client;
   auto res = client.perform(req);
   REQUIRE_FALSE(res);
   CHECK(res.error().code == ws::Errc::io);
+  CHECK(res.error().message.find("disk full") != std::string::npos);
 }
 
 TEST_CASE("a body streams from a byte range of a file, again on each retry") {
@@ -380,68 +389,6 @@ TEST_CASE("a malformed URL or a scheme other than http(s) is invalid input, not 
   REQUIRE_FALSE(file);
   CHECK(file.error().code == ws::Errc::invalid_input);
   CHECK(rec.pauses.empty());
-}
-
-TEST_CASE("perform_many returns results in request order and reuses connections") {
-  BeastServer server;
-  server.route("GET", "/", [](const HttpRequest& r) {
-    return HttpReply::text(r.path() == "/missing" ? 404 : 200, r.path());
-  });
-  server.route("GET", "/flaky", wstest::fail_first(2, HttpReply::text(503, ""), [](const HttpRequest& r) {
-                 return HttpReply::text(200, r.path());
-               }));
-  server.route("GET", "/slow", [](const HttpRequest& r) {
-    return HttpReply::stalled(200ms, HttpReply::text(200, r.path()));
-  });
-  std::vector<Request> reqs;
-  for (int i = 0; i < 30; ++i) reqs.push_back(get(server.url("/item/" + std::to_string(i))));
-  reqs[3] = get(server.url("/slow"));
-  reqs[7] = get(server.url("/flaky"));
-  reqs[11] = get(server.url("/missing"));
-  RecordedPauses rec;
-  Client client;
-  auto results = client.perform_many(reqs, 4, rec.policy());
-  REQUIRE(results.size() == reqs.size());
-  for (size_t i = 0; i < results.size(); ++i) {
-    REQUIRE(results[i]);
-    const std::string expected = i == 3 ? "/slow" : i == 7 ? "/flaky" : i == 11 ? "/missing"
-                                                                     : "/item/" + std::to_string(i);
-    CHECK(results[i]->body == expected);
-  }
-  CHECK(results[11]->status == 404);
-  CHECK(rec.pauses.size() == 2);
-  CHECK(server.request_count() == 32);
-  CHECK(server.connection_count() <= 6);
-  CHECK(client.stats().requests == 32);
-}
-
-TEST_CASE("perform_many reports each transport failure in its own slot") {
-  BeastServer server;
-  server.route("GET", "/", reply(HttpReply::text(200, "fine")));
-  const wstest::RefusingPort dead;
-  std::vector<Request> reqs = {get(server.url("/a")),
-                               get(dead.url() + "/b"),
-                               get(server.url("/c"))};
-  RecordedPauses rec;
-  Client client;
-  auto results = client.perform_many(reqs, 2, rec.policy(2));
-  REQUIRE(results.size() == 3);
-  CHECK(results[0]);
-  REQUIRE_FALSE(results[1]);
-  CHECK(results[1].error().code == ws::Errc::network);
-  CHECK(results[2]);
-}
-
-TEST_CASE("perform_many waits out retry pauses without a sleeper") {
-  BeastServer server;
-  server.route("GET", "/", wstest::fail_first(1, HttpReply::text(503, ""), reply(HttpReply::text(200, "ok"))));
-  RetryPolicy policy;
-  policy.base_delay = 50ms;
-  Client client;
-  auto results = client.perform_many({get(server.url("/a")), get(server.url("/b"))}, 2, policy);
-  REQUIRE(results.size() == 2);
-  CHECK(results[0]->status == 200);
-  CHECK(results[1]->status == 200);
 }
 
 TEST_CASE("no secret reaches a log line or an error: headers, userinfo, signed query") {

@@ -123,7 +123,7 @@ def test_pod_plan_returns_kubernetes_containers():
     assert plan["volumes"] == [{"name": "workspace", "emptyDir": {}}]
     init, sidecar = plan["initContainers"][0], plan["containers"][0]
     assert init["name"] == "init-hydrate"
-    assert init["command"] == ["ambient-workspace", "hydrate"]
+    assert init["command"] == ["ambient-workspace", "hydrate", "--allow-losses"]
     assert env_of(init, "REPOS_JSON")["value"] == '[{"url":"https://github.com/o/app.git"}]'
     assert sidecar["volumeMounts"][1] == {"name": "workspace", "mountPath": "/app/.claude", "subPath": ".claude"}
     assert sidecar["securityContext"]["runAsNonRoot"] is True

@@ -110,6 +110,6 @@ TEST_CASE("object keys are encoded in URLs exactly as botocore encodes them for 
   REQUIRE(expected.size() == kOddKeys.size());
   for (size_t i = 0; i < kOddKeys.size(); ++i) {
     CAPTURE(kOddKeys[i]);
-    CHECK(ws::store::uri_encode(kOddKeys[i], true) == expected[i]);
+    CHECK(ws::uri_encode(kOddKeys[i], true) == expected[i]);
   }
 }

@@ -36,7 +36,8 @@ std::unique_ptr<store::Store> local_store(const wstest::TempDir& t) {
 class WrapStore : public store::Store {
  public:
   explicit WrapStore(store::Store& inner) : inner_(inner) {}
-  std::string describe() const override { return inner_.describe(); }
+  std::string describe() const override { return described.empty() ? inner_.describe() : described; }
+  std::string identity() const override { return inner_.identity(); }
   Status check_bucket() override { return inner_.check_bucket(); }
   Result<std::vector<store::ObjectInfo>> list(std::string_view prefix) override {
     ++lists;
@@ -78,6 +79,7 @@ class WrapStore : public store::Store {
   std::string fail_put_containing;
   bool fail_get = false;
   std::function<void()> on_list;  // runs before each listing
+  std::string described;          // describe()'s text when not empty
   std::mutex mu;
   std::set<std::string> gets;
   std::vector<std::pair<std::string, std::string>> put_md5s;  // (key, MD5 given), in call order
@@ -111,6 +113,16 @@ int64_t mtime_s(const fs::path& p) {
 void set_old_mtime(const fs::path& p, int64_t sec) {
   struct timespec ts[2] = {{sec, 250000000}, {sec, 250000000}};
   REQUIRE(utimensat(AT_FDCWD, p.c_str(), ts, 0) == 0);
+}
+
+// make_tree's tree under t/src, its files old enough for their hashes to be
+// cached, and options with a state database under t.
+MirrorOptions settled_tree_with_state(const wstest::TempDir& t) {
+  make_tree(t / "src");
+  for (auto p : {"a.txt", "dir/b.txt", "dir/deep/c.bin"}) set_old_mtime(t / "src" / p, 1600000000);
+  MirrorOptions o;
+  o.state_db = t / "state/sync.db";
+  return o;
 }
 
 // Records the progress calls of a transfer batch (from any thread).
@@ -159,10 +171,7 @@ TEST_CASE("a second mirror with a state database reads no file and sends no requ
   wstest::TempDir t("sync");
   auto inner = local_store(t);
   WrapStore st(*inner);
-  make_tree(t / "src");
-  for (auto p : {"a.txt", "dir/b.txt", "dir/deep/c.bin"}) set_old_mtime(t / "src" / p, 1600000000);
-  MirrorOptions o;
-  o.state_db = t / "state/sync.db";
+  const MirrorOptions o = settled_tree_with_state(t);
   REQUIRE(mirror_up(st, t / "src", "p", o).ok());
   CHECK(st.lists == 1);
   CHECK(st.puts == 3);
@@ -173,6 +182,44 @@ TEST_CASE("a second mirror with a state database reads no file and sends no requ
   CHECK_FALSE(again->listed);
   CHECK(st.lists == 1);
   CHECK(st.puts == 3);
+}
+
+TEST_CASE("the manifest belongs to the store's identity: rewording describe() keeps it, another bucket or prefix has its own") {
+  wstest::TempDir t("sync");
+  auto inner = local_store(t);
+  WrapStore st(*inner);
+  const MirrorOptions o = settled_tree_with_state(t);
+  REQUIRE(mirror_up(st, t / "src", "p", o).ok());
+  REQUIRE(st.lists == 1);
+
+  st.described = "the same bucket, described in other words";
+  auto reworded = mirror_up(st, t / "src", "p", o);
+  REQUIRE(reworded.ok());
+  CHECK_FALSE(reworded->listed);
+  CHECK(reworded->unchanged == 3);
+  CHECK(st.lists == 1);
+
+  // Another bucket at the same endpoint: a manifest shared with the first
+  // would claim files this bucket never received.
+  fs::create_directories(t / "store/other");
+  store::StoreConfig cfg;
+  cfg.endpoint = "file://" + (t / "store").string();
+  cfg.bucket = "other";
+  auto other_bucket = store::open_store(cfg);
+  REQUIRE(other_bucket.ok());
+  WrapStore other(**other_bucket);
+  other.described = st.described;
+  auto there = mirror_up(other, t / "src", "p", o);
+  REQUIRE(there.ok());
+  CHECK(there->listed);
+  CHECK(there->transferred == 3);
+  CHECK(keys_of(**other_bucket, "p/").size() == 3);
+
+  auto other_prefix = mirror_up(st, t / "src", "q", o);
+  REQUIRE(other_prefix.ok());
+  CHECK(other_prefix->listed);
+  CHECK(other_prefix->transferred == 3);
+  CHECK(keys_of(*inner, "q/").size() == 3);
 }
 
 TEST_CASE("the manifest is verified by a full listing every verify_every cycles") {

@@ -23,6 +23,7 @@ class MemoryStore final : public ws::store::Store {
   std::atomic<int> requests{0};
 
   std::string describe() const override { return "memory store"; }
+  std::string identity() const override { return "memory"; }
   ws::Status check_bucket() override {
     ++requests;
     return guard();

@@ -31,6 +31,7 @@ class KillingStore final : public ws::store::Store {
  public:
   KillingStore(std::shared_ptr<ws::store::Store> inner, int kill_at) : inner_(std::move(inner)), left_(kill_at) {}
   std::string describe() const override { return inner_->describe(); }
+  std::string identity() const override { return inner_->identity(); }
   ws::Status check_bucket() override { return inner_->check_bucket(); }
   ws::Result<std::vector<ws::store::ObjectInfo>> list(std::string_view p) override { return inner_->list(p); }
   ws::Result<ws::store::ObjectInfo> head(std::string_view k) override { return inner_->head(k); }

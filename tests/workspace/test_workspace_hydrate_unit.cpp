@@ -197,3 +197,30 @@ TEST_CASE("a file the sync skips is logged once, by its full local path") {
   REQUIRE(skipped.size() == 1);
   CHECK(skipped[0] == "skipping " + (tmp / "ws" / "artifacts" / "dangling").string() + ": broken symlink");
 }
+
+TEST_CASE("a set that no longer matches its own manifest is damaged, not 'another tool's', and says what is gone") {
+  wstest::TempDir tmp;
+  wsws::MemoryStore store;
+  const std::string prefix = "n/s/repo-state/r/";
+  ws::workspace::SetManifest m = {{"repo.bundle", {ws::store::md5_hex("bundle"), 6}},
+                                  {"uncommitted.patch", {ws::store::md5_hex("diff"), 4}},
+                                  {"metadata.json", {ws::store::md5_hex("{}"), 2}}};
+  store.objects[prefix + "repo.bundle"] = "bundle";
+  store.objects[prefix + "metadata.json"] = "{}";
+  store.objects[prefix + "libworkspace-set.json"] = ws::workspace::manifest_to_json(m);
+  // uncommitted.patch was deleted from the store.
+  std::vector<std::string> warnings;
+  ws::Logger log([&](const ws::LogEvent& e) {
+    if (e.level == ws::LogLevel::warn) warnings.push_back(std::string(e.event) + ": " + std::string(e.message));
+  });
+  auto listed = store.list(prefix);
+  REQUIRE(listed);
+  auto src = ws::workspace::download_set(store, prefix, *listed, tmp / "out", log);
+  REQUIRE(src);
+  CHECK(*src == ws::workspace::SetSource::damaged);
+  CHECK(wstest::read_file(tmp / "out" / "repo.bundle") == "bundle");  // what is there is restored
+  CHECK_FALSE(fs::exists(tmp / "out" / "uncommitted.patch"));
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].starts_with("repo_state.damaged: "));
+  CHECK(warnings[0].find("uncommitted.patch missing") != std::string::npos);
+}

@@ -158,7 +158,7 @@ TEST_CASE("a database without a write-ahead log is not opened: it is consistent 
 }
 
 TEST_CASE("metadata.json carries lastSync, session, namespace and pathsSynced") {
-  ws::workspace::SessionMetadata m{std::chrono::system_clock::from_time_t(1700000000), "sess-1", "ns", 3};
+  ws::workspace::SessionMetadata m{std::chrono::system_clock::from_time_t(1700000000), "sess-1", "ns", 3, {}};
   const auto v = boost::json::parse(ws::workspace::to_json(m)).as_object();
   CHECK(v.at("lastSync").as_string() == "2023-11-14T22:13:20Z");
   CHECK(v.at("session").as_string() == "sess-1");

@@ -272,10 +272,11 @@ TEST_CASE("hydrate's JSON log carries no secret, on success and on its error pat
     bool store_down, use_cp, cp_refuses, github_in_env;
     int exit_code;
   };
+  // Failed clones: hydrate finishes, with losses (exit 3, not a failure).
   const Scenario scenarios[] = {
-      {"CP issues a token, the backend a GitHub token; the clones fail", false, true, false, false, 0},
-      {"the CP token endpoint refuses the service-account bearer", false, true, true, true, 0},
-      {"no CP: BOT_TOKEN is refused by the backend", false, false, false, true, 0},
+      {"CP issues a token, the backend a GitHub token; the clones fail", false, true, false, false, 3},
+      {"the CP token endpoint refuses the service-account bearer", false, true, true, true, 3},
+      {"no CP: BOT_TOKEN is refused by the backend", false, false, false, true, 3},
       {"the store is unreachable", true, true, false, true, 1},
   };
   int n = 0;
@@ -348,4 +349,48 @@ TEST_CASE("a workflow sub-path that leaves the clone is refused by hydrate, and 
     CHECK_FALSE(fs::exists(tmp / "ws" / "workflows" / "linked"));
     CHECK(wstest::read_file(tmp / "outside" / "loot.txt") == "not the workflow's");
   }
+}
+
+TEST_CASE("a repo-state set damaged in the store: hydrate restores what is there, exits 3, and metadata.json says so") {
+  wstest::S3rver s3({kBucket});
+  wstest::TempDir tmp;
+  const auto app = wsws::make_origin(tmp / "origins", "app");
+  auto env = cli_env(tmp / "ws1", s3.endpoint());
+  env["REPOS_JSON"] = "[{\"url\":\"" + app + "\"}]";
+  REQUIRE(cli({"hydrate"}, env).exit_code == 0);
+  wstest::write_file(tmp / "ws1" / "repos" / "app" / "README.md", "unstaged work\n");
+  wstest::write_file(tmp / "ws1" / "artifacts" / "a.txt", "a");
+  REQUIRE(cli({"sync", "--once"}, env).exit_code == 0);
+
+  // Someone deletes the unstaged work from the store.
+  ws::store::StoreConfig sc;
+  sc.endpoint = s3.endpoint();
+  sc.bucket = kBucket;
+  sc.access_key = wstest::S3rver::kAccessKey;
+  sc.secret_key = wstest::S3rver::kSecretKey;
+  auto store = ws::store::open_store(sc);
+  REQUIRE(store);
+  REQUIRE((*store)->remove({"proj/sess-1/repo-state/app/uncommitted.patch"}));
+
+  env["WORKSPACE_ROOT"] = (tmp / "ws2").string();
+  const auto r = cli({"hydrate"}, env);
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  const auto log = json_lines(r.err);
+  REQUIRE(messages(log, "repo_state.damaged").size() == 1);
+  CHECK(messages(log, "repo_state.damaged")[0].find("uncommitted.patch missing") != std::string::npos);
+  const auto done = messages(log, "hydrate.done");
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].find("1 repo state(s) DAMAGED in the store, restored with losses") != std::string::npos);
+  CHECK(fs::exists(tmp / "ws2" / "repos" / "app" / ".git"));  // the rest came back
+
+  // The sidecar tells the platform.
+  wstest::write_file(tmp / "ws2" / "artifacts" / "b.txt", "b");
+  REQUIRE(cli({"sync", "--once", "--state-only"}, env).exit_code == 0);
+  auto meta = (*store)->get_bytes("proj/sess-1/metadata.json");
+  REQUIRE(meta);
+  CHECK(meta->find("\"restoredWithLosses\":[\"app\"]") != std::string::npos);
+
+  env["WORKSPACE_ROOT"] = (tmp / "ws3").string();
+  CHECK(cli({"hydrate", "--allow-losses"}, env).exit_code == 0);
 }
