@@ -12,6 +12,7 @@ class CancelCheckedStore final : public Store {
   CancelCheckedStore(Store& inner, const CancelToken& cancel) : inner_(inner), cancel_(cancel) {}
 
   std::string describe() const override { return inner_.describe(); }
+  std::string identity() const override { return inner_.identity(); }
   Status check_bucket() override;
   Result<std::vector<ObjectInfo>> list(std::string_view prefix) override;
   Result<ObjectInfo> head(std::string_view key) override;
