@@ -208,14 +208,14 @@ func (s *Store) treeSync(ctx context.Context, opts *SyncOptions, rootName, root,
 	cb := newCallbackSet(opts.callbacks())
 	defer cb.release()
 	var sum C.ws_sync_summary
-	err = withCancel(ctx, func(cancel cancelHandle) error {
+	err = withCancel(ctx, func(cancel *C.ws_cancel) error {
 		var cs cstrings
 		defer cs.free()
 		copts, err := opts.c(&cs)
 		if err != nil {
 			return err
 		}
-		cancel.setSync(copts)
+		copts.cancel = cancel
 		croot, cprefix := cs.str(root), cs.str(prefix)
 		sum = C.ws_sync_summary{version: C.WS_SYNC_SUMMARY_VERSION}
 		return call(func() C.int { return fn(c, croot, cprefix, copts, cb.c(), &sum) })

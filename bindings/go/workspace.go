@@ -72,14 +72,14 @@ func Hydrate(ctx context.Context, cfg *Config, opts *Options) (HydrateReport, er
 	cb := newCallbackSet(opts.callbacks())
 	defer cb.release()
 	report := C.ws_hydrate_report{version: C.WS_HYDRATE_REPORT_VERSION}
-	err = withCancel(ctx, func(cancel cancelHandle) error {
+	err = withCancel(ctx, func(cancel *C.ws_cancel) error {
 		var cs cstrings
 		defer cs.free()
 		copts, err := opts.c(&cs)
 		if err != nil {
 			return err
 		}
-		cancel.setWorkspace(copts)
+		copts.cancel = cancel
 		return call(func() C.int { return C.ws_hydrate_ext(c, copts, cb.c(), &report) })
 	})
 	runtime.KeepAlive(cfg)
@@ -120,14 +120,14 @@ func SyncOnce(ctx context.Context, cfg *Config, opts *Options) (SyncReport, erro
 	cb := newCallbackSet(opts.callbacks())
 	defer cb.release()
 	report := C.ws_sync_report{version: C.WS_SYNC_REPORT_VERSION}
-	err = withCancel(ctx, func(cancel cancelHandle) error {
+	err = withCancel(ctx, func(cancel *C.ws_cancel) error {
 		var cs cstrings
 		defer cs.free()
 		copts, err := opts.c(&cs)
 		if err != nil {
 			return err
 		}
-		cancel.setWorkspace(copts)
+		copts.cancel = cancel
 		return call(func() C.int { return C.ws_sync_once(c, copts, cb.c(), &report) })
 	})
 	runtime.KeepAlive(cfg)
