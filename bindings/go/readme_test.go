@@ -35,7 +35,7 @@ func TestReadmeGoExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go run README's example: %v\n%s", err, out)
 	}
-	for _, want := range []string{"init-hydrate [ambient-workspace hydrate]", "state-sync [ambient-workspace sync]",
+	for _, want := range []string{"init-hydrate [ambient-workspace hydrate", "state-sync [ambient-workspace sync]",
 		"uploaded 1"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the example's output lacks %q:\n%s", want, out)
