@@ -1,0 +1,3 @@
+module github.com/ambient-code/libworkspace/bindings/go
+
+go 1.19
