@@ -30,7 +30,7 @@ func (o *Options) c(cs *cstrings) (*C.ws_workspace_options, error) {
 		return nil, err
 	}
 	opts.cache_dir = cs.opt(o.CacheDir)
-	opts.parallel = C.int(o.Parallel)
+	opts.parallel = C.uint(o.Parallel)
 	if o.StateOnly {
 		opts.flags |= C.WS_SYNC_STATE_ONLY
 	}
