@@ -60,6 +60,21 @@ type HydrateReport struct {
 	Persistence     bool // false when S3 is not configured (layout only)
 }
 
+// callWithOptions runs fn with opts in C form and a cancel handle that ctx
+// requests: the one shape of every workspace call.
+func callWithOptions(ctx context.Context, opts *Options, fn func(*C.ws_workspace_options) C.int) error {
+	return withCancel(ctx, func(cancel *C.ws_cancel) error {
+		var cs cstrings
+		defer cs.free()
+		copts, err := opts.c(&cs)
+		if err != nil {
+			return err
+		}
+		copts.cancel = cancel
+		return call(func() C.int { return fn(copts) })
+	})
+}
+
 // Hydrate prepares the workspace of cfg (behaviour §3): layout, state
 // down, clones, workflow, repo-state restore. Per-repo problems are
 // warnings through the log callback; a broken store or a failed state
@@ -72,15 +87,8 @@ func Hydrate(ctx context.Context, cfg *Config, opts *Options) (HydrateReport, er
 	cb := newCallbackSet(opts.callbacks())
 	defer cb.release()
 	report := C.ws_hydrate_report{version: C.WS_HYDRATE_REPORT_VERSION}
-	err = withCancel(ctx, func(cancel *C.ws_cancel) error {
-		var cs cstrings
-		defer cs.free()
-		copts, err := opts.c(&cs)
-		if err != nil {
-			return err
-		}
-		copts.cancel = cancel
-		return call(func() C.int { return C.ws_hydrate_ext(c, copts, cb.c(), &report) })
+	err = callWithOptions(ctx, opts, func(copts *C.ws_workspace_options) C.int {
+		return C.ws_hydrate_ext(c, copts, cb.c(), &report)
 	})
 	runtime.KeepAlive(cfg)
 	return HydrateReport{
@@ -120,15 +128,8 @@ func SyncOnce(ctx context.Context, cfg *Config, opts *Options) (SyncReport, erro
 	cb := newCallbackSet(opts.callbacks())
 	defer cb.release()
 	report := C.ws_sync_report{version: C.WS_SYNC_REPORT_VERSION}
-	err = withCancel(ctx, func(cancel *C.ws_cancel) error {
-		var cs cstrings
-		defer cs.free()
-		copts, err := opts.c(&cs)
-		if err != nil {
-			return err
-		}
-		copts.cancel = cancel
-		return call(func() C.int { return C.ws_sync_once(c, copts, cb.c(), &report) })
+	err = callWithOptions(ctx, opts, func(copts *C.ws_workspace_options) C.int {
+		return C.ws_sync_once(c, copts, cb.c(), &report)
 	})
 	runtime.KeepAlive(cfg)
 	return syncReport(&report), cb.result(err)
